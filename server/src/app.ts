@@ -1,0 +1,159 @@
+import "reflect-metadata";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { ApolloServer } from "@apollo/server";
+import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
+import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
+import { expressMiddleware } from "@as-integrations/express5";
+import type { MikroORM } from "@mikro-orm/core";
+import type { Logger } from "pino";
+import { AuthService } from "./auth/auth.service.js";
+import { resolveSecretKey } from "./auth/secret.js";
+import { bearerToken, TokenService } from "./auth/tokens.js";
+import type { Config } from "./config.js";
+import type { Context, Services } from "./context.js";
+import { CourseService } from "./courses/course.service.js";
+import { migrate, openOrm } from "./db/orm.js";
+import { seedDemoIfEmpty } from "./db/seed-demo.js";
+import { makeErrorFormatter, UnauthenticatedError } from "./errors.js";
+import { createHttpApp, makeOriginCheck } from "./http.js";
+import { MessageService } from "./messages/message.service.js";
+import { SendRateLimiter } from "./messages/send-rate-limiter.js";
+import { createInProcessRoomBus, createRedisRoomBus, type RoomBus, toTypeGraphqlPubSub } from "./realtime/room-bus.js";
+import { attachWebSocketServer } from "./realtime/websocket.js";
+import { createSchema } from "./schema.js";
+
+export interface App {
+  url: string;
+  port: number;
+  orm: MikroORM;
+  services: Services;
+  stop(): Promise<void>;
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    promise,
+    new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
+    }),
+  ]).finally(() => clearTimeout(timer));
+}
+
+/** Builds services around an open ORM and bus; shared by the server and the manage commands. */
+export function createServices(config: Config, orm: MikroORM, bus: RoomBus, logger: Logger): Services {
+  const auth = new AuthService(new TokenService(resolveSecretKey(config), config.tokenTtlSeconds));
+  const courses = new CourseService();
+  const rateLimiter = config.sendRateLimit
+    ? new SendRateLimiter(config.sendRateLimit, bus.redis ? { client: bus.redis, prefix: config.redisPrefix } : undefined)
+    : null;
+  const messages = new MessageService(orm, config.database.kind, courses, bus, rateLimiter, logger);
+  return { auth, courses, messages };
+}
+
+/** The composition root: config → ORM, pub/sub, schema, Apollo, WebSocket, health. */
+export async function createApp(config: Config, logger: Logger): Promise<App> {
+  const orm = await openOrm(config.database, logger);
+  if (config.migrateOnStart) {
+    const applied = await migrate(orm);
+    if (applied.length) logger.info({ applied }, "migrations applied");
+  }
+  const bus = config.redisUrl
+    ? createRedisRoomBus(config.redisUrl, config.redisPrefix, logger)
+    : createInProcessRoomBus(config.redisPrefix);
+  const services = createServices(config, orm, bus, logger);
+  if (config.seedDemo) await seedDemoIfEmpty(orm.em.fork(), services, logger);
+
+  const schema = await createSchema(toTypeGraphqlPubSub(bus));
+  const formatError = makeErrorFormatter(logger, config.production);
+  const httpServer = createServer();
+  let ready = true;
+
+  const ws = attachWebSocketServer({
+    httpServer,
+    path: "/graphql",
+    schema,
+    orm,
+    services,
+    logger,
+    formatError,
+    isOriginAllowed: makeOriginCheck(config.allowedOrigins),
+    maxPayloadBytes: 256 * 1024,
+  });
+
+  const apollo = new ApolloServer<Context>({
+    schema,
+    formatError,
+    introspection: true,
+    includeStacktraceInErrorResponses: false,
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      ...(config.production ? [ApolloServerPluginLandingPageDisabled()] : []),
+    ],
+  });
+  await apollo.start();
+
+  const http = createHttpApp({
+    logger,
+    allowedOrigins: config.allowedOrigins,
+    clientDist: config.clientDist,
+    readiness: async () => {
+      const checks: Record<string, string> = {};
+      if (!ready) checks["server"] = "shutting down";
+      try {
+        await withTimeout(orm.em.fork().getConnection().execute("select 1"), 2000);
+        checks["database"] = "ok";
+      } catch (err) {
+        checks["database"] = err instanceof Error ? err.message : "unreachable";
+      }
+      try {
+        await withTimeout(bus.ping(), 2000);
+        checks["pubsub"] = "ok";
+      } catch (err) {
+        checks["pubsub"] = err instanceof Error ? err.message : "unreachable";
+      }
+      return { ok: ready && checks["database"] === "ok" && checks["pubsub"] === "ok", checks };
+    },
+    graphql: expressMiddleware(apollo, {
+      context: async ({ req }): Promise<Context> => {
+        const em = orm.em.fork();
+        const header = req.headers.authorization;
+        if (header === undefined || header === "") return { em, user: null, services };
+        const token = bearerToken(header);
+        const user = token ? await services.auth.userForToken(em, token) : null;
+        if (!user) throw new UnauthenticatedError("Invalid or expired token.");
+        return { em, user: { id: user.id, username: user.username, role: user.role }, services };
+      },
+    }),
+  });
+  httpServer.on("request", http);
+
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once("error", reject);
+    httpServer.listen(config.port, config.host, () => {
+      httpServer.off("error", reject);
+      resolve();
+    });
+  });
+  const port = (httpServer.address() as AddressInfo).port;
+  const url = `http://${config.host === "0.0.0.0" || config.host === "::" ? "localhost" : config.host}:${port}`;
+
+  let stopping: Promise<void> | null = null;
+  return {
+    url,
+    port,
+    orm,
+    services,
+    stop() {
+      stopping ??= (async () => {
+        ready = false;
+        await ws.close();
+        await apollo.stop();
+        await bus.close();
+        await orm.close(true);
+      })();
+      return stopping;
+    },
+  };
+}

@@ -1,0 +1,48 @@
+import {
+  Collection,
+  Entity,
+  ManyToMany,
+  ManyToOne,
+  PrimaryKey,
+  Property,
+  type Rel,
+} from "@mikro-orm/core";
+import { GraphQLDateTimeISO } from "graphql-scalars";
+import { Field, ID, ObjectType } from "type-graphql";
+import { User } from "../auth/user.entity.js";
+
+@ObjectType({ description: "A course of the catalogue; each has one chat room." })
+@Entity({ tableName: "courses" })
+export class Course {
+  @Field(() => ID, { description: "Stable identifier of the course." })
+  @PrimaryKey({ type: "integer", autoincrement: true })
+  id!: number;
+
+  @Field(() => String, { description: "The course's title." })
+  @Property({ type: "string", length: 200 })
+  title!: string;
+
+  @Field(() => String, { description: "URL-friendly name derived from the title; unique." })
+  @Property({ type: "string", length: 220, unique: true })
+  slug!: string;
+
+  @Field(() => String, { description: "What the course is about." })
+  @Property({ type: "text" })
+  overview: string = "";
+
+  /** The instructor who teaches the course. Deleting a user who owns courses is refused. */
+  @ManyToOne(() => User, { deleteRule: "restrict", updateRule: "cascade" })
+  owner!: Rel<User>;
+
+  @Field(() => GraphQLDateTimeISO, { description: "When the course was created." })
+  @Property({ type: "datetime" })
+  createdAt: Date = new Date();
+
+  @ManyToMany(() => User, undefined, {
+    owner: true,
+    pivotTable: "course_students",
+    joinColumn: "course_id",
+    inverseJoinColumn: "user_id",
+  })
+  students = new Collection<User>(this);
+}

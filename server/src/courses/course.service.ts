@@ -1,0 +1,105 @@
+import { type EntityManager, UniqueConstraintViolationException } from "@mikro-orm/core";
+import slugify from "slugify";
+import { z } from "zod";
+import { type CurrentUser, isStaff } from "../auth/current-user.js";
+import { User } from "../auth/user.entity.js";
+import { BadUserInputError, ForbiddenError } from "../errors.js";
+import { parseId } from "../ids.js";
+import { parseInput } from "../validation.js";
+import { Course } from "./course.entity.js";
+
+const titleSchema = z.string().trim().min(1, "Title must not be empty.").max(200, "Title must be at most 200 characters.");
+const overviewSchema = z.string().trim().max(10_000, "Overview must be at most 10000 characters.");
+
+function slugFor(title: string): string {
+  const slug = slugify.default(title, { lower: true, strict: true, trim: true }).slice(0, 200);
+  return slug || "course";
+}
+
+export class CourseService {
+  async catalogue(em: EntityManager): Promise<Course[]> {
+    return em.find(Course, {}, { populate: ["owner"], orderBy: { id: "asc" } });
+  }
+
+  async find(em: EntityManager, id: unknown): Promise<Course | null> {
+    const courseId = parseId(id);
+    return courseId === null ? null : em.findOne(Course, { id: courseId }, { populate: ["owner"] });
+  }
+
+  async myCourses(em: EntityManager, user: CurrentUser): Promise<Course[]> {
+    return em.find(
+      Course,
+      { $or: [{ owner: user.id }, { students: user.id }] },
+      { populate: ["owner"], orderBy: { id: "asc" } },
+    );
+  }
+
+  /** Ids of the courses the user teaches or is enrolled in. */
+  async memberCourseIds(em: EntityManager, user: CurrentUser): Promise<Set<number>> {
+    const courses = await em.find(
+      Course,
+      { $or: [{ owner: user.id }, { students: user.id }] },
+      { fields: ["id"] },
+    );
+    return new Set(courses.map((c) => c.id));
+  }
+
+  async isMember(em: EntityManager, user: CurrentUser, courseId: number): Promise<boolean> {
+    const course = await em.findOne(Course, { id: courseId }, { fields: ["id", "owner"] });
+    if (!course) return false;
+    if (isStaff(user) || course.owner.id === user.id) return true;
+    return (await em.count(Course, { id: courseId, students: user.id })) > 0;
+  }
+
+  /**
+   * The room guard. A course that does not exist and one the user may not enter give the
+   * same error, so nobody learns which courses exist by probing.
+   */
+  async requireMember(em: EntityManager, user: CurrentUser, courseId: unknown): Promise<number> {
+    const id = parseId(courseId);
+    if (id === null || !(await this.isMember(em, user, id))) throw new ForbiddenError();
+    return id;
+  }
+
+  async create(em: EntityManager, owner: CurrentUser, title: string, overview = ""): Promise<Course> {
+    const cleanTitle = parseInput(titleSchema, title, "title");
+    const cleanOverview = parseInput(overviewSchema, overview, "overview");
+    const base = slugFor(cleanTitle);
+    for (let attempt = 1; ; attempt++) {
+      const slug = attempt === 1 ? base : `${base}-${attempt}`;
+      if (await em.count(Course, { slug })) continue;
+      const course = em.create(Course, {
+        title: cleanTitle,
+        overview: cleanOverview,
+        slug,
+        owner: em.getReference(User, owner.id),
+        createdAt: new Date(),
+      });
+      try {
+        await em.persistAndFlush(course);
+        await em.populate(course, ["owner"]);
+        return course;
+      } catch (err) {
+        // Another request took the slug between our check and insert: try the next one.
+        if (!(err instanceof UniqueConstraintViolationException) || attempt > 20) throw err;
+        em.clear();
+      }
+    }
+  }
+
+  async enroll(em: EntityManager, user: CurrentUser, courseId: unknown): Promise<Course> {
+    const course = await this.find(em, courseId);
+    if (!course) throw new BadUserInputError("There is no such course.", "courseId");
+    const alreadyIn = course.owner.id === user.id || (await em.count(Course, { id: course.id, students: user.id })) > 0;
+    if (!alreadyIn) {
+      course.students.add(em.getReference(User, user.id));
+      try {
+        await em.flush();
+      } catch (err) {
+        // A concurrent enroll of the same user won the race: the result is the same.
+        if (!(err instanceof UniqueConstraintViolationException)) throw err;
+      }
+    }
+    return course;
+  }
+}

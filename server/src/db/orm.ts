@@ -1,0 +1,72 @@
+import { MikroORM, type Options } from "@mikro-orm/core";
+import { BetterSqliteDriver } from "@mikro-orm/better-sqlite";
+import { Migrator } from "@mikro-orm/migrations";
+import { PostgreSqlDriver } from "@mikro-orm/postgresql";
+import type { Logger } from "pino";
+import { User } from "../auth/user.entity.js";
+import type { DatabaseTarget } from "../config.js";
+import { Course } from "../courses/course.entity.js";
+import { Message } from "../messages/message.entity.js";
+import { postgresqlMigrations } from "./migrations/postgresql/index.js";
+import { sqliteMigrations } from "./migrations/sqlite/index.js";
+
+export const entities = [User, Course, Message];
+
+interface SqliteHandle {
+  pragma(source: string): unknown;
+}
+
+/** MikroORM options for either database; the driver follows DATABASE_URL. */
+export function ormOptions(database: DatabaseTarget, logger?: Logger): Options {
+  const common = {
+    entities,
+    extensions: [Migrator],
+    discovery: { warnWhenNoEntities: true },
+    // Requests always work on a fork (see context.ts); touching the global one is a bug.
+    allowGlobalContext: false,
+    forceUtcTimezone: true,
+    debug: false,
+    logger: (message: string) => logger?.debug({ orm: message }, "orm"),
+  } satisfies Options;
+  if (database.kind === "sqlite") {
+    return {
+      ...common,
+      driver: BetterSqliteDriver,
+      dbName: database.path,
+      migrations: { migrationsList: sqliteMigrations, transactional: true, snapshot: false },
+      pool: {
+        min: 1,
+        max: 1,
+        // WAL lets readers run beside the writer; busy_timeout waits for a lock instead of
+        // surfacing SQLITE_BUSY (another process, e.g. `manage`, may hold it briefly).
+        afterCreate: (conn: SqliteHandle, done: (err: Error | null, conn: SqliteHandle) => void) => {
+          try {
+            conn.pragma("journal_mode = WAL");
+            conn.pragma("busy_timeout = 10000");
+            conn.pragma("synchronous = NORMAL");
+            conn.pragma("foreign_keys = ON");
+            done(null, conn);
+          } catch (err) {
+            done(err as Error, conn);
+          }
+        },
+      },
+    } as Options;
+  }
+  return {
+    ...common,
+    driver: PostgreSqlDriver,
+    clientUrl: database.url,
+    migrations: { migrationsList: postgresqlMigrations, transactional: true, snapshot: false },
+    pool: { min: 0, max: 10, acquireTimeoutMillis: 10_000 },
+  } as Options;
+}
+
+export async function openOrm(database: DatabaseTarget, logger?: Logger): Promise<MikroORM> {
+  return MikroORM.init(ormOptions(database, logger));
+}
+
+export async function migrate(orm: MikroORM): Promise<string[]> {
+  const applied = await orm.getMigrator().up();
+  return applied.map((m) => m.name);
+}

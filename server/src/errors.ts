@@ -1,0 +1,68 @@
+import { GraphQLError, type GraphQLFormattedError } from "graphql";
+import type { Logger } from "pino";
+
+/** Every `extensions.code` the contract names. */
+export const ErrorCode = {
+  Unauthenticated: "UNAUTHENTICATED",
+  Forbidden: "FORBIDDEN",
+  BadUserInput: "BAD_USER_INPUT",
+  RateLimited: "RATE_LIMITED",
+  Internal: "INTERNAL_SERVER_ERROR",
+  ParseFailed: "GRAPHQL_PARSE_FAILED",
+  ValidationFailed: "GRAPHQL_VALIDATION_FAILED",
+} as const;
+
+const knownCodes = new Set<string>(Object.values(ErrorCode));
+
+export class UnauthenticatedError extends GraphQLError {
+  constructor(message = "You must be logged in with a valid token.") {
+    super(message, { extensions: { code: ErrorCode.Unauthenticated, http: { status: 401 } } });
+  }
+}
+
+/** One message for "no such course" and "not a member": probing learns nothing. */
+export class ForbiddenError extends GraphQLError {
+  constructor(message = "You are not allowed to do this.") {
+    super(message, { extensions: { code: ErrorCode.Forbidden } });
+  }
+}
+
+export class BadUserInputError extends GraphQLError {
+  constructor(message: string, field?: string) {
+    super(message, { extensions: { code: ErrorCode.BadUserInput, ...(field ? { field } : {}) } });
+  }
+}
+
+export class RateLimitedError extends GraphQLError {
+  constructor(readonly retryAfterSeconds: number) {
+    super(`Too many messages: try again in ${retryAfterSeconds} s.`, {
+      extensions: { code: ErrorCode.RateLimited, retryAfterSeconds },
+    });
+  }
+}
+
+export function codeOf(error: GraphQLFormattedError | GraphQLError): string | undefined {
+  const code = error.extensions?.["code"];
+  return typeof code === "string" ? code : undefined;
+}
+
+/**
+ * The one place errors leave the server, for HTTP and WebSocket alike: our own codes pass,
+ * anything else is logged whole and masked (in production without any internal detail).
+ */
+export function makeErrorFormatter(logger: Logger, production: boolean) {
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const code = codeOf(formatted);
+    if (code && knownCodes.has(code) && code !== ErrorCode.Internal) {
+      const { http: _http, stacktrace: _stack, ...extensions } = formatted.extensions ?? {};
+      return { ...formatted, extensions };
+    }
+    logger.error({ err: error instanceof GraphQLError ? (error.originalError ?? error) : error }, "unexpected error");
+    return {
+      message: production ? "Internal server error" : formatted.message,
+      ...(formatted.locations ? { locations: formatted.locations } : {}),
+      ...(formatted.path ? { path: formatted.path } : {}),
+      extensions: { code: ErrorCode.Internal },
+    };
+  };
+}

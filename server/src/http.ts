@@ -1,0 +1,87 @@
+import { existsSync } from "node:fs";
+import { resolve } from "node:path";
+import express, { type ErrorRequestHandler, type Express, type RequestHandler } from "express";
+import cors from "cors";
+import type { Logger } from "pino";
+import { ErrorCode } from "./errors.js";
+
+export const MAX_BODY = "100kb";
+
+/** Origin policy shared by CORS and WebSocket upgrades. */
+export function makeOriginCheck(allowedOrigins: string[]) {
+  const allowed = new Set(allowedOrigins);
+  return (origin: string | undefined, host: string | undefined): boolean => {
+    // Non-browser clients (mobile apps, scripts) send no Origin; browsers always do.
+    if (!origin) return true;
+    if (allowed.has(origin)) return true;
+    try {
+      return host !== undefined && new URL(origin).host === host;
+    } catch {
+      return false;
+    }
+  };
+}
+
+export interface HttpOptions {
+  logger: Logger;
+  allowedOrigins: string[];
+  clientDist: string | null;
+  readiness: () => Promise<{ ok: boolean; checks: Record<string, string> }>;
+  graphql: RequestHandler;
+}
+
+function jsonError(status: number, message: string, code: string) {
+  return { status, body: { errors: [{ message, extensions: { code } }] } };
+}
+
+/** Turns body-parser failures into GraphQL-shaped JSON errors instead of HTML pages. */
+const bodyErrors: ErrorRequestHandler = (err: { type?: string; status?: number }, _req, res, next) => {
+  if (res.headersSent) return next(err);
+  const { status, body } =
+    err.type === "entity.too.large"
+      ? jsonError(413, `Request body larger than ${MAX_BODY}.`, ErrorCode.BadUserInput)
+      : err.type === "entity.parse.failed" || err.type === "encoding.unsupported" || err.type === "charset.unsupported"
+        ? jsonError(400, "The request body is not valid JSON.", ErrorCode.BadUserInput)
+        : jsonError(err.status && err.status < 500 ? err.status : 500, "Bad request.", ErrorCode.BadUserInput);
+  res.status(status).json(body);
+};
+
+export function createHttpApp(options: HttpOptions): Express {
+  const app = express();
+  app.disable("x-powered-by");
+  app.set("etag", false);
+
+  app.get("/healthz", (_req, res) => {
+    res.json({ status: "ok" });
+  });
+  app.get("/readyz", async (_req, res) => {
+    const result = await options.readiness();
+    res.status(result.ok ? 200 : 503).json({ status: result.ok ? "ok" : "unavailable", checks: result.checks });
+  });
+
+  const isOriginAllowed = makeOriginCheck(options.allowedOrigins);
+  app.use(
+    "/graphql",
+    cors((req, callback) => {
+      callback(null, { origin: isOriginAllowed(req.headers.origin, req.headers.host), maxAge: 600 });
+    }),
+    express.json({ limit: MAX_BODY }),
+    bodyErrors,
+    options.graphql,
+  );
+
+  const dist = options.clientDist ? resolve(options.clientDist) : null;
+  if (dist && existsSync(resolve(dist, "index.html"))) {
+    app.use(express.static(dist, { index: false, maxAge: "1h" }));
+    // The client routes in the browser: every other GET gets the app shell.
+    app.get(/^\/(?!graphql|healthz|readyz).*/, (_req, res) => {
+      res.setHeader("Cache-Control", "no-cache");
+      res.sendFile(resolve(dist, "index.html"));
+    });
+  } else {
+    app.get("/", (_req, res) => {
+      res.type("text/plain").send("Educa Chat API: POST /graphql, WebSocket /graphql. The web client is not built (npm run build).\n");
+    });
+  }
+  return app;
+}

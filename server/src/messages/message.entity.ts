@@ -1,0 +1,27 @@
+import { Entity, Index, ManyToOne, PrimaryKey, Property, type Rel } from "@mikro-orm/core";
+import { User } from "../auth/user.entity.js";
+import { Course } from "../courses/course.entity.js";
+
+/**
+ * A stored chat message. Ids increase in commit order within a course (see MessageService.store),
+ * so "newer than id" never skips a message that commits late.
+ */
+@Entity({ tableName: "messages" })
+@Index({ name: "messages_course_id_id_index", properties: ["course", "id"] })
+export class Message {
+  @PrimaryKey({ type: "integer", autoincrement: true })
+  id!: number;
+
+  // Restrict: deleting a course or user that has messages is refused, so history is never lost.
+  @ManyToOne(() => Course, { deleteRule: "restrict", updateRule: "cascade", index: false })
+  course!: Rel<Course>;
+
+  @ManyToOne(() => User, { deleteRule: "restrict", updateRule: "cascade" })
+  user!: Rel<User>;
+
+  @Property({ type: "text" })
+  content!: string;
+
+  @Property({ type: "datetime" })
+  sentOn: Date = new Date();
+}

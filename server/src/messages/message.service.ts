@@ -1,0 +1,145 @@
+import type { EntityManager, MikroORM } from "@mikro-orm/core";
+import type { SqlEntityManager } from "@mikro-orm/knex";
+import type { Logger } from "pino";
+import { z } from "zod";
+import { type CurrentUser, isStaff } from "../auth/current-user.js";
+import { User } from "../auth/user.entity.js";
+import type { DatabaseTarget } from "../config.js";
+import { Course } from "../courses/course.entity.js";
+import type { CourseService } from "../courses/course.service.js";
+import { BadUserInputError } from "../errors.js";
+import { parseId } from "../ids.js";
+import type { RoomBus } from "../realtime/room-bus.js";
+import { replayThenLive } from "../realtime/replay.js";
+import { parseInput } from "../validation.js";
+import { Message } from "./message.entity.js";
+import { type MessagePayload, MessageView, toPayload } from "./message.type.js";
+import type { SendRateLimiter } from "./send-rate-limiter.js";
+
+export const MAX_MESSAGE_LENGTH = 4000;
+/** The room topic carrying MessagePayloads. */
+export const MESSAGES_TOPIC = "messages";
+
+const contentSchema = z
+  .string()
+  .trim()
+  .min(1, "A message cannot be empty.")
+  .refine((text) => [...text].length <= MAX_MESSAGE_LENGTH, `A message is at most ${MAX_MESSAGE_LENGTH} characters.`);
+
+const lastSchema = z.number().int().min(1, "last must be between 1 and 100.").max(100, "last must be between 1 and 100.");
+
+export interface HistoryPage {
+  last: number;
+  before?: string | null | undefined;
+  after?: string | null | undefined;
+}
+
+// Namespace for pg_advisory_xact_lock(namespace, courseId): "ECCH".
+const ROOM_LOCK_NAMESPACE = 0x45434348;
+
+function cursor(value: string | null | undefined, field: string): number | null {
+  if (value === null || value === undefined) return null;
+  const id = parseId(value);
+  if (id === null) throw new BadUserInputError(`${field} must be a message id.`, field);
+  return id;
+}
+
+export class MessageService {
+  constructor(
+    private readonly orm: MikroORM,
+    private readonly database: DatabaseTarget["kind"],
+    private readonly courses: CourseService,
+    private readonly bus: RoomBus,
+    private readonly rateLimiter: SendRateLimiter | null,
+    private readonly logger: Logger,
+  ) {}
+
+  async history(em: EntityManager, user: CurrentUser, courseId: unknown, page: HistoryPage): Promise<MessageView[]> {
+    const course = await this.courses.requireMember(em, user, courseId);
+    const last = parseInput(lastSchema, page.last, "last");
+    const before = cursor(page.before, "before");
+    const after = cursor(page.after, "after");
+    if (before !== null && after !== null) throw new BadUserInputError("Give before or after, not both.", "after");
+    const id = after !== null ? { $gt: after } : before !== null ? { $lt: before } : undefined;
+    const rows = await em.find(
+      Message,
+      { course, ...(id ? { id } : {}) },
+      { populate: ["user"], orderBy: { id: after !== null ? "asc" : "desc" }, limit: last },
+    );
+    if (after === null) rows.reverse();
+    return rows.map((m) => MessageView.fromEntity(m));
+  }
+
+  /** Stored first, then published: what subscribers receive is exactly what history holds. */
+  async send(em: EntityManager, user: CurrentUser, courseId: unknown, content: unknown): Promise<MessageView> {
+    const text = parseInput(contentSchema, content, "content");
+    const course = await this.courses.requireMember(em, user, courseId);
+    if (this.rateLimiter && !isStaff(user)) await this.rateLimiter.consume(user.id, course);
+    const { message, previousId } = await this.store(em, course, user.id, text);
+    const payload = toPayload(message, user, previousId);
+    try {
+      await this.bus.publish(MESSAGES_TOPIC, course, payload);
+    } catch (err) {
+      // The message is stored: subscribers resuming with `after` (and gap fills) still get it.
+      this.logger.error({ err, courseId: course, messageId: message.id }, "publish failed");
+    }
+    return MessageView.fromPayload(payload);
+  }
+
+  /**
+   * Inserts under a per-course lock so that ids become visible in commit order: without it a
+   * transaction holding id 10 could commit after the one holding id 11, and a reader asking
+   * for "newer than 11" would never see 10. SQLite has one writer, so it needs no extra lock.
+   */
+  private async store(em: EntityManager, courseId: number, userId: number, content: string) {
+    return em.transactional(async (tx) => {
+      const sql = tx as SqlEntityManager;
+      if (this.database === "postgresql") {
+        await sql.execute("select pg_advisory_xact_lock(?, ?)", [ROOM_LOCK_NAMESPACE, courseId]);
+      }
+      const [row] = await sql.execute<{ previous: number | string | null }[]>(
+        "select max(id) as previous from messages where course_id = ?",
+        [courseId],
+      );
+      const message = tx.create(Message, {
+        course: tx.getReference(Course, courseId),
+        user: tx.getReference(User, userId),
+        content,
+        sentOn: new Date(),
+      });
+      await tx.flush();
+      const previous = row?.previous;
+      return { message, previousId: previous === null || previous === undefined ? null : Number(previous) };
+    });
+  }
+
+  /** The live room: membership checked once, then replay from `after` and live events. */
+  async subscribe(user: CurrentUser, courseId: unknown, after: string | null | undefined): Promise<AsyncIterable<MessagePayload>> {
+    const resumeFrom = cursor(after, "after");
+    const course = await this.courses.requireMember(this.orm.em.fork(), user, courseId);
+    return replayThenLive<MessagePayload>({
+      subscribe: (push) => this.bus.subscribe(MESSAGES_TOPIC, course, push),
+      after: resumeFrom,
+      // A fresh fork per read: a subscription may live for hours, an identity map must not.
+      latestId: async () => {
+        const [row] = await (this.orm.em.fork() as SqlEntityManager).execute<{ latest: number | string | null }[]>(
+          "select max(id) as latest from messages where course_id = ?",
+          [course],
+        );
+        return Number(row?.latest ?? 0);
+      },
+      loadAfter: (afterId, limit) => this.storedAfter(course, afterId, limit),
+    });
+  }
+
+  private async storedAfter(courseId: number, afterId: number, limit: number): Promise<MessagePayload[]> {
+    const em = this.orm.em.fork();
+    const rows = await em.find(
+      Message,
+      { course: courseId, id: { $gt: afterId } },
+      { populate: ["user"], orderBy: { id: "asc" }, limit },
+    );
+    // Within a page, each message's predecessor is the one before it.
+    return rows.map((m, i) => toPayload(m, m.user, i === 0 ? afterId : (rows[i - 1]?.id ?? null)));
+  }
+}

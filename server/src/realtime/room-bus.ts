@@ -1,0 +1,133 @@
+import { EventEmitter } from "node:events";
+import { PubSub, type PubSubEngine } from "graphql-subscriptions";
+import { RedisPubSub } from "graphql-redis-subscriptions";
+import { Redis, type RedisOptions } from "ioredis";
+import type { Logger } from "pino";
+import type { PubSub as TypeGraphqlPubSub } from "type-graphql";
+
+/**
+ * Per-room topics: channel `<prefix><topic>:<room id>`, so an instance only receives the rooms
+ * its own subscribers are in; never a global topic filtered per subscriber. Payloads are
+ * plain JSON.
+ */
+export interface RoomBus {
+  publish(topic: string, roomId: number, payload: unknown): Promise<void>;
+  /** Resolves once the subscription is live, so nothing published afterwards is missed. */
+  subscribe<T>(topic: string, roomId: number, onMessage: (payload: T) => void): Promise<() => void>;
+  ping(): Promise<void>;
+  close(): Promise<void>;
+  /** The Redis connection for shared state (rate limits), when there is one. */
+  readonly redis?: Redis;
+}
+
+const PUBLISH_TIMEOUT_MS = 2000;
+
+class EngineRoomBus implements RoomBus {
+  constructor(
+    private readonly engine: PubSubEngine,
+    private readonly channelPrefix: string,
+    private readonly closeEngine: () => Promise<void>,
+    private readonly pingEngine: () => Promise<void>,
+    readonly redis?: Redis,
+  ) {}
+
+  private channel(topic: string, roomId: number): string {
+    return `${this.channelPrefix}${topic}:${roomId}`;
+  }
+
+  async publish(topic: string, roomId: number, payload: unknown): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error("publish timed out")), PUBLISH_TIMEOUT_MS);
+    });
+    try {
+      await Promise.race([this.engine.publish(this.channel(topic, roomId), payload), timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  async subscribe<T>(topic: string, roomId: number, onMessage: (payload: T) => void): Promise<() => void> {
+    const id = await this.engine.subscribe(this.channel(topic, roomId), onMessage, {});
+    let active = true;
+    return () => {
+      if (!active) return;
+      active = false;
+      this.engine.unsubscribe(id);
+    };
+  }
+
+  ping(): Promise<void> {
+    return this.pingEngine();
+  }
+
+  close(): Promise<void> {
+    return this.closeEngine();
+  }
+}
+
+/** Single instance, no Redis: an in-process emitter. */
+export function createInProcessRoomBus(prefix: string): RoomBus {
+  const emitter = new EventEmitter();
+  emitter.setMaxListeners(0); // a big room has thousands of listeners on one channel
+  return new EngineRoomBus(new PubSub({ eventEmitter: emitter }), prefix, async () => {}, async () => {});
+}
+
+/** Several instances: Redis pub/sub, with separate publisher and subscriber connections. */
+export function createRedisRoomBus(url: string, prefix: string, logger: Logger): RoomBus {
+  const options: RedisOptions = {
+    maxRetriesPerRequest: 2,
+    retryStrategy: (attempt) => Math.min(attempt * 200, 2000),
+    connectionName: "educa-chat",
+  };
+  const publisher = new Redis(url, options);
+  const subscriber = new Redis(url, options);
+  for (const [name, client] of [["publisher", publisher], ["subscriber", subscriber]] as const) {
+    client.on("error", (err: Error) => logger.warn({ err: err.message, connection: name }, "redis error"));
+    client.on("reconnecting", () => logger.info({ connection: name }, "redis reconnecting"));
+  }
+  const engine = new RedisPubSub({ publisher, subscriber });
+  return new EngineRoomBus(
+    engine,
+    prefix,
+    async () => {
+      await Promise.allSettled([publisher.quit(), subscriber.quit()]);
+    },
+    async () => {
+      await Promise.all([publisher.ping(), subscriber.ping()]);
+    },
+    publisher,
+  );
+}
+
+/**
+ * type-graphql's PubSub over a RoomBus: `publish(topic, roomId, payload)` and
+ * `@Subscription({ topics, topicId })` map onto the same per-room channels.
+ */
+export function toTypeGraphqlPubSub(bus: RoomBus): TypeGraphqlPubSub {
+  return {
+    publish(topic: string, ...args: unknown[]) {
+      void bus.publish(topic, Number(args[0]), args[1]);
+    },
+    subscribe(topic: string, roomId?: unknown): AsyncIterable<unknown> {
+      return {
+        async *[Symbol.asyncIterator]() {
+          const queue: unknown[] = [];
+          let wake: (() => void) | null = null;
+          const unsubscribe = await bus.subscribe(topic, Number(roomId), (payload) => {
+            queue.push(payload);
+            wake?.();
+          });
+          try {
+            for (;;) {
+              if (queue.length === 0) await new Promise<void>((resolve) => (wake = resolve));
+              while (queue.length > 0) yield queue.shift();
+            }
+          } finally {
+            unsubscribe();
+          }
+        },
+      };
+    },
+  };
+}

@@ -1,0 +1,151 @@
+import type { IncomingMessage, Server } from "node:http";
+import type { Duplex } from "node:stream";
+import type { MikroORM } from "@mikro-orm/core";
+import {
+  type DocumentNode,
+  type ExecutionResult,
+  GraphQLError,
+  type GraphQLFormattedError,
+  type GraphQLSchema,
+  parse,
+  validate,
+} from "graphql";
+import type { Context as WsContext } from "graphql-ws";
+import { useServer } from "graphql-ws/use/ws";
+import type { Logger } from "pino";
+import { WebSocketServer, type WebSocket } from "ws";
+import type { CurrentUser } from "../auth/current-user.js";
+import { bearerToken } from "../auth/tokens.js";
+import type { Context, Services } from "../context.js";
+import { ErrorCode } from "../errors.js";
+
+/** Close codes clients act on: 4401 means "log in again", 1013 means "retry later". */
+export const CloseCode = { Unauthorized: 4401, TryAgainLater: 1013, GoingAway: 1001 } as const;
+
+type SocketExtra = {
+  socket: WebSocket;
+  request: IncomingMessage;
+  user?: CurrentUser;
+};
+
+export interface WebSocketOptions {
+  httpServer: Server;
+  path: string;
+  schema: GraphQLSchema;
+  orm: MikroORM;
+  services: Services;
+  logger: Logger;
+  isOriginAllowed: (origin: string | undefined, host: string | undefined) => boolean;
+  formatError: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
+  maxPayloadBytes: number;
+}
+
+/** Parsed and validated documents, keyed by query text: clients repeat the same few. */
+class DocumentCache {
+  private readonly entries = new Map<string, DocumentNode | readonly GraphQLError[]>();
+  constructor(
+    private readonly schema: GraphQLSchema,
+    private readonly capacity = 500,
+  ) {}
+
+  get(query: unknown): DocumentNode | readonly GraphQLError[] {
+    if (typeof query !== "string") {
+      return [new GraphQLError("A query string is required.", { extensions: { code: ErrorCode.ParseFailed } })];
+    }
+    const cached = this.entries.get(query);
+    if (cached) return cached;
+    const result = this.compile(query);
+    if (this.entries.size >= this.capacity) this.entries.delete(this.entries.keys().next().value as string);
+    this.entries.set(query, result);
+    return result;
+  }
+
+  private compile(query: string): DocumentNode | readonly GraphQLError[] {
+    let document: DocumentNode;
+    try {
+      document = parse(query);
+    } catch (err) {
+      const message = err instanceof GraphQLError ? err.message : "Syntax error";
+      return [new GraphQLError(message, { extensions: { code: ErrorCode.ParseFailed } })];
+    }
+    const errors = validate(this.schema, document);
+    if (errors.length > 0) {
+      return errors.map((e) => new GraphQLError(e.message, { nodes: e.nodes, extensions: { code: ErrorCode.ValidationFailed } }));
+    }
+    return document;
+  }
+}
+
+/** graphql-ws on `ws`, sharing the HTTP server's port and path. */
+export function attachWebSocketServer(options: WebSocketOptions) {
+  const { orm, services, logger, formatError } = options;
+  const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxPayloadBytes, perMessageDeflate: false });
+  const documents = new DocumentCache(options.schema);
+
+  const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const path = new URL(request.url ?? "/", "http://localhost").pathname;
+    if (path !== options.path) {
+      socket.end("HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n");
+      return;
+    }
+    // Cross-site WebSocket hijacking: browsers always send Origin, so check it before upgrading.
+    if (!options.isOriginAllowed(request.headers.origin, request.headers.host)) {
+      socket.end("HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n");
+      return;
+    }
+    wss.handleUpgrade(request, socket, head, (ws) => wss.emit("connection", ws, request));
+  };
+  options.httpServer.on("upgrade", onUpgrade);
+
+  const formatAll = (errors: readonly GraphQLError[]) => errors.map((e) => formatError(e.toJSON(), e));
+
+  const server = useServer<Record<string, unknown>, SocketExtra>(
+    {
+      schema: options.schema,
+      onConnect: async (ctx) => {
+        const extra = ctx.extra;
+        const token = bearerToken(ctx.connectionParams?.["authorization"] ?? ctx.connectionParams?.["Authorization"]);
+        let user: CurrentUser | null = null;
+        try {
+          user = token ? await services.auth.userForToken(orm.em.fork(), token) : null;
+        } catch (err) {
+          logger.warn({ err }, "websocket authentication failed on a server error");
+          extra.socket.close(CloseCode.TryAgainLater, "Try again later");
+          return false;
+        }
+        if (!user) {
+          // graphql-ws would close with 4403; the contract says 4401, which clients read as "log in again".
+          extra.socket.close(CloseCode.Unauthorized, "Unauthorized");
+          return false;
+        }
+        extra.user = { id: user.id, username: user.username, role: user.role };
+        return true;
+      },
+      onSubscribe: (ctx: WsContext<Record<string, unknown>, SocketExtra>, _id, payload) => {
+        const document = documents.get(payload.query);
+        if (!("kind" in document)) return [...document];
+        const contextValue: Context = { em: orm.em.fork(), user: ctx.extra.user ?? null, services };
+        return {
+          schema: options.schema,
+          document,
+          variableValues: payload.variables ?? undefined,
+          operationName: payload.operationName ?? undefined,
+          contextValue,
+        };
+      },
+      onNext: (_ctx, _id, _payload, _args, result: ExecutionResult) =>
+        result.errors ? { ...result, errors: formatAll(result.errors) } : undefined,
+      onError: (_ctx, _id, _payload, errors) => formatAll(errors),
+    },
+    wss,
+  );
+
+  return {
+    wss,
+    /** Closes every socket with 1001 so clients reconnect elsewhere, then the server. */
+    async close() {
+      options.httpServer.off("upgrade", onUpgrade);
+      await server.dispose();
+    },
+  };
+}
