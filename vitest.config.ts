@@ -1,5 +1,8 @@
+import { createRequire } from "node:module";
 import swc from "unplugin-swc";
 import { defineConfig } from "vitest/config";
+
+const require = createRequire(import.meta.url);
 
 // type-graphql and MikroORM read design-time types, which esbuild drops: SWC keeps them.
 export default defineConfig({
@@ -12,6 +15,11 @@ export default defineConfig({
       },
     }),
   ],
+  resolve: {
+    // Node loads graphql's CommonJS entry for the libraries; Vite would pick its .mjs for our
+    // code, and two copies of graphql refuse each other's schema. One copy, as in production.
+    alias: [{ find: /^graphql$/, replacement: require.resolve("graphql") }],
+  },
   test: {
     include: ["tests/**/*.test.ts", "server/src/**/*.test.ts"],
     testTimeout: 30_000,
