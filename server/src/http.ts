@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import express, { type ErrorRequestHandler, type Express, type RequestHandler } from "express";
@@ -50,6 +51,18 @@ export function createHttpApp(options: HttpOptions): Express {
   const app = express();
   app.disable("x-powered-by");
   app.set("etag", false);
+
+  // One JSON line per request: id, route and outcome; never headers or bodies (tokens, passwords).
+  app.use((req, res, next) => {
+    const started = process.hrtime.bigint();
+    const requestId = typeof req.headers["x-request-id"] === "string" ? req.headers["x-request-id"].slice(0, 64) : randomUUID();
+    res.setHeader("X-Request-Id", requestId);
+    res.on("finish", () => {
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      options.logger.info({ requestId, method: req.method, path: req.path, status: res.statusCode, ms: Math.round(ms * 10) / 10 }, "http request");
+    });
+    next();
+  });
 
   app.get("/healthz", (_req, res) => {
     res.json({ status: "ok" });

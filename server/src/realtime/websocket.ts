@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import type { IncomingMessage, Server } from "node:http";
 import type { Duplex } from "node:stream";
 import type { MikroORM } from "@mikro-orm/core";
@@ -26,6 +27,7 @@ type SocketExtra = {
   socket: WebSocket;
   request: IncomingMessage;
   user?: CurrentUser;
+  connectionId?: string;
 };
 
 export interface WebSocketOptions {
@@ -104,6 +106,7 @@ export function attachWebSocketServer(options: WebSocketOptions) {
       schema: options.schema,
       onConnect: async (ctx) => {
         const extra = ctx.extra;
+        extra.connectionId = randomUUID();
         const token = bearerToken(ctx.connectionParams?.["authorization"] ?? ctx.connectionParams?.["Authorization"]);
         let user: CurrentUser | null = null;
         try {
@@ -119,6 +122,7 @@ export function attachWebSocketServer(options: WebSocketOptions) {
           return false;
         }
         extra.user = { id: user.id, username: user.username, role: user.role };
+        logger.info({ connectionId: extra.connectionId, userId: user.id }, "websocket connected");
         return true;
       },
       onSubscribe: (ctx: WsContext<Record<string, unknown>, SocketExtra>, _id, payload) => {
@@ -132,6 +136,9 @@ export function attachWebSocketServer(options: WebSocketOptions) {
           operationName: payload.operationName ?? undefined,
           contextValue,
         };
+      },
+      onClose: (ctx, code, reason) => {
+        logger.info({ connectionId: ctx.extra.connectionId, userId: ctx.extra.user?.id, code, reason }, "websocket closed");
       },
       onNext: (_ctx, _id, _payload, _args, result: ExecutionResult) =>
         result.errors ? { ...result, errors: formatAll(result.errors) } : undefined,

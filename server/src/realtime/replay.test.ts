@@ -1,0 +1,56 @@
+import { describe, expect, it } from "vitest";
+import { replayThenLive, type RoomEvent } from "./replay.js";
+import { createInProcessRoomBus } from "./room-bus.js";
+
+/** A room's stored events, standing in for the table the iterator reads gaps from. */
+function room(count: number): RoomEvent[] {
+  return Array.from({ length: count }, (_, i) => ({ id: String(i + 1), previousId: i === 0 ? null : String(i) }));
+}
+
+async function take(iterator: AsyncGenerator<RoomEvent>, n: number): Promise<string[]> {
+  const ids: string[] = [];
+  while (ids.length < n) {
+    const next = await iterator.next();
+    if (next.done) break;
+    ids.push(next.value.id);
+  }
+  await iterator.return(undefined);
+  return ids;
+}
+
+describe("replayThenLive", () => {
+  it("fills a gap from storage when events are published out of order, and skips the late duplicate", async () => {
+    const bus = createInProcessRoomBus("test:");
+    const stored = room(5);
+    const visible = stored.slice(0, 2); // ids 1..2 exist when the subscription starts
+    const iterator = replayThenLive<RoomEvent>({
+      subscribe: (push) => bus.subscribe("events", 1, push),
+      loadAfter: async (after, limit) => visible.filter((e) => Number(e.id) > after).slice(0, limit),
+      latestId: async () => 2,
+      after: null,
+    });
+    const first = iterator.next();
+    await new Promise((r) => setTimeout(r, 10));
+    visible.push(...stored.slice(2));
+    // 4 arrives before 3 (two instances publishing in another order than they committed).
+    await bus.publish("events", 1, stored[3]);
+    await bus.publish("events", 1, stored[2]);
+    await bus.publish("events", 1, stored[4]);
+    const ids = [(await first).value.id, ...(await take(iterator, 2))];
+    expect(ids).toEqual(["3", "4", "5"]);
+  });
+
+  it("replays the whole backlog after a cursor, page by page", async () => {
+    const bus = createInProcessRoomBus("test:");
+    const stored = room(7);
+    const iterator = replayThenLive<RoomEvent>({
+      subscribe: (push) => bus.subscribe("events", 1, push),
+      loadAfter: async (after, limit) => stored.filter((e) => Number(e.id) > after).slice(0, limit),
+      latestId: async () => 7,
+      after: 2,
+      pageSize: 2,
+    });
+    const backlog = await take(iterator, 5);
+    expect(backlog).toEqual(["3", "4", "5", "6", "7"]);
+  });
+});
