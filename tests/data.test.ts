@@ -4,7 +4,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { User } from "../server/src/auth/user.entity.js";
 import { loadConfig } from "../server/src/config.js";
 import { Course } from "../server/src/courses/course.entity.js";
-import { migrate, openOrm } from "../server/src/db/orm.js";
+import { openOrm } from "../server/src/db/orm.js";
 import { startApp } from "./support/app.js";
 import { freshPostgres, freshSqlite, TEST_SECRET, type TestDatabase } from "./support/databases.js";
 import { graphql } from "./support/graphql.js";
@@ -83,7 +83,7 @@ describe.each(["sqlite", "postgresql"] as const)("the %s database", (kind) => {
     } finally {
       await app.stop();
     }
-  });
+  }, 120_000);
 });
 
 describe("sqlite under concurrent writes", () => {

@@ -7,21 +7,17 @@ import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/dis
 import { expressMiddleware } from "@as-integrations/express5";
 import type { MikroORM } from "@mikro-orm/core";
 import type { Logger } from "pino";
-import { AuthService } from "./auth/auth.service.js";
-import { resolveSecretKey } from "./auth/secret.js";
-import { bearerToken, TokenService } from "./auth/tokens.js";
+import { bearerToken } from "./auth/tokens.js";
 import type { Config } from "./config.js";
 import type { Context, Services } from "./context.js";
-import { CourseService } from "./courses/course.service.js";
 import { migrate, openOrm } from "./db/orm.js";
 import { seedDemoIfEmpty } from "./db/seed-demo.js";
 import { makeErrorFormatter, UnauthenticatedError } from "./errors.js";
 import { createHttpApp, makeOriginCheck } from "./http.js";
-import { MessageService } from "./messages/message.service.js";
-import { SendRateLimiter } from "./messages/send-rate-limiter.js";
-import { createInProcessRoomBus, createRedisRoomBus, type RoomBus, toTypeGraphqlPubSub } from "./realtime/room-bus.js";
+import { createInProcessRoomBus, createRedisRoomBus, toTypeGraphqlPubSub } from "./realtime/room-bus.js";
 import { attachWebSocketServer } from "./realtime/websocket.js";
 import { createSchema } from "./schema.js";
+import { createServices } from "./services.js";
 
 export interface App {
   url: string;
@@ -39,17 +35,6 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
       timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
     }),
   ]).finally(() => clearTimeout(timer));
-}
-
-/** Builds services around an open ORM and bus; shared by the server and the manage commands. */
-export function createServices(config: Config, orm: MikroORM, bus: RoomBus, logger: Logger): Services {
-  const auth = new AuthService(new TokenService(resolveSecretKey(config), config.tokenTtlSeconds));
-  const courses = new CourseService();
-  const rateLimiter = config.sendRateLimit
-    ? new SendRateLimiter(config.sendRateLimit, bus.redis ? { client: bus.redis, prefix: config.redisPrefix } : undefined)
-    : null;
-  const messages = new MessageService(orm, config.database.kind, courses, bus, rateLimiter, logger);
-  return { auth, courses, messages };
 }
 
 /** The composition root: config → ORM, pub/sub, schema, Apollo, WebSocket, health. */

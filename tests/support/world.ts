@@ -1,4 +1,4 @@
-import { createServices } from "../../server/src/app.js";
+import { createServices } from "../../server/src/services.js";
 import { Role } from "../../server/src/auth/user.entity.js";
 import { loadConfig } from "../../server/src/config.js";
 import { migrate, openOrm } from "../../server/src/db/orm.js";

@@ -1,6 +1,6 @@
 import "reflect-metadata";
 import { parseArgs } from "node:util";
-import { createServices } from "../app.js";
+import { createServices } from "../services.js";
 import { Role } from "../auth/user.entity.js";
 import { ConfigError, loadConfig } from "../config.js";
 import { migrate, openOrm } from "../db/orm.js";

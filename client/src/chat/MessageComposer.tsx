@@ -1,0 +1,42 @@
+import { useEffect, useId, useRef, useState, type FormEvent } from "react";
+
+export function MessageComposer({ onSend }: { onSend: (content: string) => Promise<boolean> }) {
+  const [draft, setDraft] = useState("");
+  const input = useRef<HTMLInputElement>(null);
+  // Sends one at a time, in the order typed, while the input is already free for the next one.
+  const queue = useRef<Promise<void>>(Promise.resolve());
+  const id = useId();
+
+  useEffect(() => input.current?.focus(), []);
+
+  function submit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const content = draft;
+    input.current?.focus();
+    if (!content.trim()) return;
+    setDraft("");
+    queue.current = queue.current.then(async () => {
+      const sent = await onSend(content);
+      // A refused message comes back into the input, unless the user already typed another.
+      if (!sent) setDraft((current) => current || content);
+    });
+  }
+
+  return (
+    <form className="composer" onSubmit={submit}>
+      <label htmlFor={id} className="visually-hidden">
+        Message
+      </label>
+      <input
+        id={id}
+        ref={input}
+        value={draft}
+        onChange={(event) => setDraft(event.target.value)}
+        placeholder="Write a message…"
+        autoComplete="off"
+        enterKeyHint="send"
+      />
+      <button type="submit">Send</button>
+    </form>
+  );
+}

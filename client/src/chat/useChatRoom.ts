@@ -1,0 +1,168 @@
+import { useCallback, useEffect, useRef, useState } from "react";
+import { useApi } from "../api-context";
+import { describeError, errorCode } from "../errors";
+import type { MessagesQuery } from "../gql/graphql";
+import { MessageAddedDocument, MessagesDocument, SendMessageDocument } from "./operations";
+
+export type ChatMessage = MessagesQuery["messages"][number];
+
+export const PAGE_SIZE = 5;
+export const MAX_LENGTH = 4000;
+
+export type RoomStatus = "loading" | "ready" | "forbidden" | "failed";
+
+export interface ChatRoom {
+  status: RoomStatus;
+  messages: ChatMessage[];
+  hasEarlier: boolean;
+  loadingEarlier: boolean;
+  error: string | null;
+  /** The latest message from someone else that arrived live, for screen readers. */
+  announcement: ChatMessage | null;
+  loadEarlier(): Promise<void>;
+  /** Resolves true when the message was accepted. */
+  send(content: string): Promise<boolean>;
+  clearError(): void;
+}
+
+export function useChatRoom(courseId: string, userId: string): ChatRoom {
+  const { client, ws } = useApi();
+  const [status, setStatus] = useState<RoomStatus>("loading");
+  const [messages, setMessages] = useState<ChatMessage[]>([]);
+  const [hasEarlier, setHasEarlier] = useState(false);
+  const [loadingEarlier, setLoadingEarlier] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [announcement, setAnnouncement] = useState<ChatMessage | null>(null);
+  // Kept in refs (not only state) so a reconnect reads the newest id synchronously.
+  const known = useRef(new Map<string, ChatMessage>());
+  const newestId = useRef<string | null>(null);
+  const oldestId = useRef<string | null>(null);
+
+  /** Merges by id: the same message may come from the mutation, the subscription and a replay. */
+  const add = useCallback((incoming: ChatMessage[]): boolean => {
+    let changed = false;
+    for (const message of incoming) {
+      if (known.current.has(message.id)) continue;
+      known.current.set(message.id, message);
+      changed = true;
+    }
+    if (!changed) return false;
+    const sorted = [...known.current.values()].sort((a, b) => Number(a.id) - Number(b.id));
+    newestId.current = sorted.at(-1)?.id ?? null;
+    oldestId.current = sorted[0]?.id ?? null;
+    setMessages(sorted);
+    return true;
+  }, []);
+
+  // History first, then the live feed resuming from it: no gap between the two.
+  useEffect(() => {
+    let cancelled = false;
+    let live: { unsubscribe(): void } | null = null;
+    let unlisten: (() => void)[] = [];
+
+    const follow = () => {
+      live?.unsubscribe();
+      live = client
+        .subscribe({ query: MessageAddedDocument, variables: { courseId, after: newestId.current } })
+        .subscribe({
+          next: (result) => {
+            const message = result.data?.messageAdded;
+            if (message) {
+              if (add([message]) && message.user.id !== userId) setAnnouncement(message);
+            } else if (result.error) {
+              if (errorCode(result.error) === "FORBIDDEN") setStatus("forbidden");
+              else setError(describeError(result.error));
+            }
+          },
+          error: (caught: unknown) => setError(describeError(caught)),
+        });
+    };
+
+    void client
+      .query({ query: MessagesDocument, variables: { courseId, last: PAGE_SIZE }, fetchPolicy: "no-cache" })
+      .then(
+        (result) => {
+          if (cancelled) return;
+          if (result.error) throw result.error;
+          const page = result.data?.messages ?? [];
+          add(page);
+          setHasEarlier(page.length === PAGE_SIZE);
+          setStatus("ready");
+          follow();
+          if (ws) {
+            // A dropped socket loses the subscription; on reconnect, start a fresh one from the
+            // newest message shown so the server replays only what was missed.
+            unlisten = [
+              ws.on("closed", () => {
+                live?.unsubscribe();
+                live = null;
+              }),
+              ws.on("connected", () => {
+                if (!live && !cancelled) follow();
+              }),
+            ];
+          }
+        },
+      )
+      .catch((caught: unknown) => {
+        if (cancelled) return;
+        if (errorCode(caught) === "FORBIDDEN") setStatus("forbidden");
+        else {
+          setStatus("failed");
+          setError(describeError(caught));
+        }
+      });
+
+    return () => {
+      cancelled = true;
+      live?.unsubscribe();
+      unlisten.forEach((off) => off());
+    };
+  }, [client, ws, courseId, userId, add]);
+
+  const loadEarlier = useCallback(async () => {
+    if (!oldestId.current) return;
+    setLoadingEarlier(true);
+    try {
+      const result = await client.query({
+        query: MessagesDocument,
+        variables: { courseId, last: PAGE_SIZE, before: oldestId.current },
+        fetchPolicy: "no-cache",
+      });
+      if (result.error) throw result.error;
+      const page = result.data?.messages ?? [];
+      add(page);
+      setHasEarlier(page.length === PAGE_SIZE);
+    } catch (caught) {
+      setError(describeError(caught));
+    } finally {
+      setLoadingEarlier(false);
+    }
+  }, [client, courseId, add]);
+
+  const send = useCallback(
+    async (raw: string) => {
+      const content = raw.trim();
+      if (!content) return false;
+      if ([...content].length > MAX_LENGTH) {
+        setError(`Your message is too long: at most ${MAX_LENGTH} characters.`);
+        return false;
+      }
+      try {
+        const result = await client.mutate({ mutation: SendMessageDocument, variables: { courseId, content } });
+        if (result.error) throw result.error;
+        if (result.data) add([result.data.sendMessage]);
+        setError(null);
+        return true;
+      } catch (caught) {
+        if (errorCode(caught) === "FORBIDDEN") setStatus("forbidden");
+        setError(describeError(caught));
+        return false;
+      }
+    },
+    [client, courseId, add],
+  );
+
+  const clearError = useCallback(() => setError(null), []);
+  return { status, messages, hasEarlier, loadingEarlier, error, announcement, loadEarlier, send, clearError };
+}

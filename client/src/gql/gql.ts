@@ -1,0 +1,100 @@
+/* eslint-disable */
+import * as types from './graphql';
+import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-node/core';
+
+/**
+ * Map of all GraphQL operations in the project.
+ *
+ * This map has several performance disadvantages:
+ * 1. It is not tree-shakeable, so it will include all operations in the project.
+ * 2. It is not minifiable, so the string of a GraphQL query will be multiple times inside the bundle.
+ * 3. It does not support dead code elimination, so it will add unused operations.
+ *
+ * Therefore it is highly recommended to use the babel or swc plugin for production.
+ * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
+ */
+type Documents = {
+    "\n  mutation Login($username: String!, $password: String!) {\n    login(username: $username, password: $password) {\n      token\n      user {\n        id\n        username\n        role\n      }\n    }\n  }\n": typeof types.LoginDocument,
+    "\n  mutation Register($username: String!, $password: String!) {\n    register(username: $username, password: $password) {\n      token\n      user {\n        id\n        username\n        role\n      }\n    }\n  }\n": typeof types.RegisterDocument,
+    "\n  query Messages($courseId: ID!, $last: Int, $before: ID) {\n    messages(courseId: $courseId, last: $last, before: $before) {\n      id\n      courseId\n      content\n      sentOn\n      user {\n        id\n        username\n      }\n    }\n  }\n": typeof types.MessagesDocument,
+    "\n  mutation SendMessage($courseId: ID!, $content: String!) {\n    sendMessage(courseId: $courseId, content: $content) {\n      id\n      courseId\n      content\n      sentOn\n      user {\n        id\n        username\n      }\n    }\n  }\n": typeof types.SendMessageDocument,
+    "\n  subscription MessageAdded($courseId: ID!, $after: ID) {\n    messageAdded(courseId: $courseId, after: $after) {\n      id\n      courseId\n      content\n      sentOn\n      user {\n        id\n        username\n      }\n    }\n  }\n": typeof types.MessageAddedDocument,
+    "\n  query Courses {\n    courses {\n      id\n      title\n      overview\n      isMember\n      owner {\n        id\n        username\n      }\n    }\n  }\n": typeof types.CoursesDocument,
+    "\n  query MyCourses {\n    myCourses {\n      id\n      title\n      overview\n      isMember\n      owner {\n        id\n        username\n      }\n    }\n  }\n": typeof types.MyCoursesDocument,
+    "\n  query Course($id: ID!) {\n    course(id: $id) {\n      id\n      title\n      overview\n      createdAt\n      isMember\n      owner {\n        id\n        username\n      }\n    }\n  }\n": typeof types.CourseDocument,
+    "\n  mutation Enroll($courseId: ID!) {\n    enroll(courseId: $courseId) {\n      id\n      isMember\n    }\n  }\n": typeof types.EnrollDocument,
+    "\n  mutation CreateCourse($title: String!, $overview: String) {\n    createCourse(title: $title, overview: $overview) {\n      id\n      title\n      overview\n      isMember\n      owner {\n        id\n        username\n      }\n    }\n  }\n": typeof types.CreateCourseDocument,
+};
+const documents: Documents = {
+    "\n  mutation Login($username: String!, $password: String!) {\n    login(username: $username, password: $password) {\n      token\n      user {\n        id\n        username\n        role\n      }\n    }\n  }\n": types.LoginDocument,
+    "\n  mutation Register($username: String!, $password: String!) {\n    register(username: $username, password: $password) {\n      token\n      user {\n        id\n        username\n        role\n      }\n    }\n  }\n": types.RegisterDocument,
+    "\n  query Messages($courseId: ID!, $last: Int, $before: ID) {\n    messages(courseId: $courseId, last: $last, before: $before) {\n      id\n      courseId\n      content\n      sentOn\n      user {\n        id\n        username\n      }\n    }\n  }\n": types.MessagesDocument,
+    "\n  mutation SendMessage($courseId: ID!, $content: String!) {\n    sendMessage(courseId: $courseId, content: $content) {\n      id\n      courseId\n      content\n      sentOn\n      user {\n        id\n        username\n      }\n    }\n  }\n": types.SendMessageDocument,
+    "\n  subscription MessageAdded($courseId: ID!, $after: ID) {\n    messageAdded(courseId: $courseId, after: $after) {\n      id\n      courseId\n      content\n      sentOn\n      user {\n        id\n        username\n      }\n    }\n  }\n": types.MessageAddedDocument,
+    "\n  query Courses {\n    courses {\n      id\n      title\n      overview\n      isMember\n      owner {\n        id\n        username\n      }\n    }\n  }\n": types.CoursesDocument,
+    "\n  query MyCourses {\n    myCourses {\n      id\n      title\n      overview\n      isMember\n      owner {\n        id\n        username\n      }\n    }\n  }\n": types.MyCoursesDocument,
+    "\n  query Course($id: ID!) {\n    course(id: $id) {\n      id\n      title\n      overview\n      createdAt\n      isMember\n      owner {\n        id\n        username\n      }\n    }\n  }\n": types.CourseDocument,
+    "\n  mutation Enroll($courseId: ID!) {\n    enroll(courseId: $courseId) {\n      id\n      isMember\n    }\n  }\n": types.EnrollDocument,
+    "\n  mutation CreateCourse($title: String!, $overview: String) {\n    createCourse(title: $title, overview: $overview) {\n      id\n      title\n      overview\n      isMember\n      owner {\n        id\n        username\n      }\n    }\n  }\n": types.CreateCourseDocument,
+};
+
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ *
+ *
+ * @example
+ * ```ts
+ * const query = graphql(`query GetUser($id: ID!) { user(id: $id) { name } }`);
+ * ```
+ *
+ * The query argument is unknown!
+ * Please regenerate the types.
+ */
+export function graphql(source: string): unknown;
+
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation Login($username: String!, $password: String!) {\n    login(username: $username, password: $password) {\n      token\n      user {\n        id\n        username\n        role\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation Login($username: String!, $password: String!) {\n    login(username: $username, password: $password) {\n      token\n      user {\n        id\n        username\n        role\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation Register($username: String!, $password: String!) {\n    register(username: $username, password: $password) {\n      token\n      user {\n        id\n        username\n        role\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation Register($username: String!, $password: String!) {\n    register(username: $username, password: $password) {\n      token\n      user {\n        id\n        username\n        role\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Messages($courseId: ID!, $last: Int, $before: ID) {\n    messages(courseId: $courseId, last: $last, before: $before) {\n      id\n      courseId\n      content\n      sentOn\n      user {\n        id\n        username\n      }\n    }\n  }\n"): (typeof documents)["\n  query Messages($courseId: ID!, $last: Int, $before: ID) {\n    messages(courseId: $courseId, last: $last, before: $before) {\n      id\n      courseId\n      content\n      sentOn\n      user {\n        id\n        username\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation SendMessage($courseId: ID!, $content: String!) {\n    sendMessage(courseId: $courseId, content: $content) {\n      id\n      courseId\n      content\n      sentOn\n      user {\n        id\n        username\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation SendMessage($courseId: ID!, $content: String!) {\n    sendMessage(courseId: $courseId, content: $content) {\n      id\n      courseId\n      content\n      sentOn\n      user {\n        id\n        username\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription MessageAdded($courseId: ID!, $after: ID) {\n    messageAdded(courseId: $courseId, after: $after) {\n      id\n      courseId\n      content\n      sentOn\n      user {\n        id\n        username\n      }\n    }\n  }\n"): (typeof documents)["\n  subscription MessageAdded($courseId: ID!, $after: ID) {\n    messageAdded(courseId: $courseId, after: $after) {\n      id\n      courseId\n      content\n      sentOn\n      user {\n        id\n        username\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Courses {\n    courses {\n      id\n      title\n      overview\n      isMember\n      owner {\n        id\n        username\n      }\n    }\n  }\n"): (typeof documents)["\n  query Courses {\n    courses {\n      id\n      title\n      overview\n      isMember\n      owner {\n        id\n        username\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query MyCourses {\n    myCourses {\n      id\n      title\n      overview\n      isMember\n      owner {\n        id\n        username\n      }\n    }\n  }\n"): (typeof documents)["\n  query MyCourses {\n    myCourses {\n      id\n      title\n      overview\n      isMember\n      owner {\n        id\n        username\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Course($id: ID!) {\n    course(id: $id) {\n      id\n      title\n      overview\n      createdAt\n      isMember\n      owner {\n        id\n        username\n      }\n    }\n  }\n"): (typeof documents)["\n  query Course($id: ID!) {\n    course(id: $id) {\n      id\n      title\n      overview\n      createdAt\n      isMember\n      owner {\n        id\n        username\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation Enroll($courseId: ID!) {\n    enroll(courseId: $courseId) {\n      id\n      isMember\n    }\n  }\n"): (typeof documents)["\n  mutation Enroll($courseId: ID!) {\n    enroll(courseId: $courseId) {\n      id\n      isMember\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CreateCourse($title: String!, $overview: String) {\n    createCourse(title: $title, overview: $overview) {\n      id\n      title\n      overview\n      isMember\n      owner {\n        id\n        username\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation CreateCourse($title: String!, $overview: String) {\n    createCourse(title: $title, overview: $overview) {\n      id\n      title\n      overview\n      isMember\n      owner {\n        id\n        username\n      }\n    }\n  }\n"];
+
+export function graphql(source: string) {
+  return (documents as any)[source] ?? {};
+}
+
+export type DocumentType<TDocumentNode extends DocumentNode<any, any>> = TDocumentNode extends DocumentNode<  infer TType,  any>  ? TType  : never;
