@@ -17,6 +17,7 @@ import { createHttpApp, makeOriginCheck } from "./http.js";
 import { createInProcessRoomBus, createRedisRoomBus, toTypeGraphqlPubSub } from "./realtime/room-bus.js";
 import { attachWebSocketServer } from "./realtime/websocket.js";
 import { createSchema } from "./schema.js";
+import { Metrics } from "./metrics.js";
 import { createServices } from "./services.js";
 
 export interface App {
@@ -44,10 +45,11 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
     const applied = await migrate(orm);
     if (applied.length) logger.info({ applied }, "migrations applied");
   }
+  const metrics = new Metrics();
   const bus = config.redisUrl
-    ? createRedisRoomBus(config.redisUrl, config.redisPrefix, logger)
+    ? createRedisRoomBus(config.redisUrl, config.redisPrefix, logger, () => metrics.pubsubReconnects.inc())
     : createInProcessRoomBus(config.redisPrefix);
-  const services = createServices(config, orm, bus, logger);
+  const services = createServices(config, orm, bus, logger, metrics);
   if (config.seedDemo) await seedDemoIfEmpty(orm.em.fork(), services, logger);
 
   const schema = await createSchema(toTypeGraphqlPubSub(bus));
@@ -65,6 +67,7 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
     formatError,
     isOriginAllowed: makeOriginCheck(config.allowedOrigins),
     maxPayloadBytes: 256 * 1024,
+    metrics,
   });
 
   const apollo = new ApolloServer<Context>({
@@ -74,7 +77,8 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
     includeStacktraceInErrorResponses: false,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
-      ...(config.production ? [ApolloServerPluginLandingPageDisabled()] : []),
+      // Browsers asking for /graphql get our bundled playground (no CDN), not Apollo's.
+      ApolloServerPluginLandingPageDisabled(),
     ],
   });
   await apollo.start();
@@ -83,6 +87,7 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
     logger,
     allowedOrigins: config.allowedOrigins,
     clientDist: config.clientDist,
+    metrics: metrics.registry,
     readiness: async () => {
       const checks: Record<string, string> = {};
       if (!ready) checks["server"] = "shutting down";

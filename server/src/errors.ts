@@ -13,6 +13,10 @@ export const ErrorCode = {
 } as const;
 
 const knownCodes = new Set<string>(Object.values(ErrorCode));
+// Automatic persisted queries speak in these; clients retry with the full query on NOT_FOUND.
+const protocolCodes = new Set(["PERSISTED_QUERY_NOT_FOUND", "PERSISTED_QUERY_NOT_SUPPORTED"]);
+// Apollo's own names for a request that cannot be understood: the contract calls that bad input.
+const requestCodes = new Set(["BAD_REQUEST", "OPERATION_RESOLUTION_FAILURE"]);
 
 export class UnauthenticatedError extends GraphQLError {
   constructor(message = "You must be logged in with a valid token.") {
@@ -53,7 +57,10 @@ export function codeOf(error: GraphQLFormattedError | GraphQLError): string | un
 export function makeErrorFormatter(logger: Logger, production: boolean) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const code = codeOf(formatted);
-    if (code && knownCodes.has(code) && code !== ErrorCode.Internal) {
+    if (code && requestCodes.has(code)) {
+      return { message: formatted.message, extensions: { code: ErrorCode.BadUserInput } };
+    }
+    if (code && (knownCodes.has(code) || protocolCodes.has(code)) && code !== ErrorCode.Internal) {
       const { http: _http, stacktrace: _stack, ...extensions } = formatted.extensions ?? {};
       return { ...formatted, extensions };
     }

@@ -3,6 +3,8 @@ import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import express, { type ErrorRequestHandler, type Express, type RequestHandler } from "express";
 import cors from "cors";
+import helmet from "helmet";
+import type { Registry } from "prom-client";
 import type { Logger } from "pino";
 import { ErrorCode } from "./errors.js";
 
@@ -29,6 +31,7 @@ export interface HttpOptions {
   clientDist: string | null;
   readiness: () => Promise<{ ok: boolean; checks: Record<string, string> }>;
   graphql: RequestHandler;
+  metrics: Registry;
 }
 
 function jsonError(status: number, message: string, code: string) {
@@ -49,6 +52,7 @@ const bodyErrors: ErrorRequestHandler = (err: { type?: string; status?: number }
 
 export function createHttpApp(options: HttpOptions): Express {
   const app = express();
+  const dist = options.clientDist ? resolve(options.clientDist) : null;
   app.disable("x-powered-by");
   app.set("etag", false);
 
@@ -64,6 +68,33 @@ export function createHttpApp(options: HttpOptions): Express {
     next();
   });
 
+  // A strict policy: our own scripts only, no framing, no sniffing. Styles may be inline
+  // (the playground's editor injects them); nothing else is.
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        useDefaults: false,
+        directives: {
+          defaultSrc: ["'self'"],
+          scriptSrc: ["'self'"],
+          styleSrc: ["'self'", "'unsafe-inline'"],
+          imgSrc: ["'self'", "data:"],
+          fontSrc: ["'self'", "data:"],
+          connectSrc: ["'self'"],
+          workerSrc: ["'self'", "blob:"],
+          objectSrc: ["'none'"],
+          baseUri: ["'self'"],
+          formAction: ["'self'"],
+          frameAncestors: ["'none'"],
+        },
+      },
+      crossOriginEmbedderPolicy: false,
+    }),
+  );
+
+  app.get("/metrics", async (_req, res) => {
+    res.type(options.metrics.contentType).send(await options.metrics.metrics());
+  });
   app.get("/healthz", (_req, res) => {
     res.json({ status: "ok" });
   });
@@ -73,6 +104,11 @@ export function createHttpApp(options: HttpOptions): Express {
   });
 
   const isOriginAllowed = makeOriginCheck(options.allowedOrigins);
+  app.get("/graphql", (req, res, next) => {
+    const wantsPage = req.accepts(["text/html", "application/json"]) === "text/html" && !req.query["query"];
+    if (wantsPage && dist && existsSync(resolve(dist, "playground.html"))) return res.redirect(302, "/playground");
+    next();
+  });
   app.use(
     "/graphql",
     cors((req, callback) => {
@@ -83,7 +119,13 @@ export function createHttpApp(options: HttpOptions): Express {
     options.graphql,
   );
 
-  const dist = options.clientDist ? resolve(options.clientDist) : null;
+  if (dist && existsSync(resolve(dist, "playground.html"))) {
+    // GraphiQL, bundled by our own build: works offline and speaks graphql-ws.
+    app.get("/playground", (_req, res) => {
+      res.setHeader("Cache-Control", "no-cache");
+      res.sendFile(resolve(dist, "playground.html"));
+    });
+  }
   if (dist && existsSync(resolve(dist, "index.html"))) {
     app.use(express.static(dist, { index: false, maxAge: "1h" }));
     // The client routes in the browser: every other GET gets the app shell.

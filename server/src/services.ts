@@ -8,16 +8,17 @@ import type { Services } from "./context.js";
 import { CourseService } from "./courses/course.service.js";
 import { MessageService } from "./messages/message.service.js";
 import { SendRateLimiter } from "./messages/send-rate-limiter.js";
+import { Metrics } from "./metrics.js";
 import type { RoomBus } from "./realtime/room-bus.js";
 
 /** Builds services around an open ORM and bus; shared by the server and the manage commands. */
-export function createServices(config: Config, orm: MikroORM, bus: RoomBus, logger: Logger): Services {
+export function createServices(config: Config, orm: MikroORM, bus: RoomBus, logger: Logger, metrics = new Metrics()): Services {
   const auth = new AuthService(new TokenService(resolveSecretKey(config), config.tokenTtlSeconds));
   const courses = new CourseService();
   const rateLimiter = config.sendRateLimit
     ? new SendRateLimiter(config.sendRateLimit, bus.redis ? { client: bus.redis, prefix: config.redisPrefix } : undefined)
     : null;
-  const messages = new MessageService(orm, config.database.kind, courses, bus, rateLimiter, logger);
+  const messages = new MessageService(orm, config.database.kind, courses, bus, rateLimiter, logger, metrics);
   return { auth, courses, messages };
 }
 

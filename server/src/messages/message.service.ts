@@ -7,8 +7,9 @@ import { User } from "../auth/user.entity.js";
 import type { DatabaseTarget } from "../config.js";
 import { Course } from "../courses/course.entity.js";
 import type { CourseService } from "../courses/course.service.js";
-import { BadUserInputError } from "../errors.js";
+import { BadUserInputError, RateLimitedError } from "../errors.js";
 import { parseId } from "../ids.js";
+import type { Metrics } from "../metrics.js";
 import type { RoomBus } from "../realtime/room-bus.js";
 import { replayThenLive } from "../realtime/replay.js";
 import { parseInput } from "../validation.js";
@@ -52,6 +53,7 @@ export class MessageService {
     private readonly bus: RoomBus,
     private readonly rateLimiter: SendRateLimiter | null,
     private readonly logger: Logger,
+    private readonly metrics: Metrics,
   ) {}
 
   async history(em: EntityManager, user: CurrentUser, courseId: unknown, page: HistoryPage): Promise<MessageView[]> {
@@ -72,17 +74,28 @@ export class MessageService {
 
   /** Stored first, then published: what subscribers receive is exactly what history holds. */
   async send(em: EntityManager, user: CurrentUser, courseId: unknown, content: unknown): Promise<MessageView> {
+    const started = performance.now();
     const text = parseInput(contentSchema, content, "content");
     const course = await this.courses.requireMember(em, user, courseId);
-    if (this.rateLimiter && !isStaff(user)) await this.rateLimiter.consume(user.id, course);
+    if (this.rateLimiter && !isStaff(user)) {
+      try {
+        await this.rateLimiter.consume(user.id, course);
+      } catch (err) {
+        if (err instanceof RateLimitedError) this.metrics.rateLimited.inc();
+        throw err;
+      }
+    }
     const { message, previousId } = await this.store(em, course, user.id, text);
+    this.metrics.messagesSent.inc();
     const payload = toPayload(message, user, previousId);
     try {
       await this.bus.publish(MESSAGES_TOPIC, course, payload);
     } catch (err) {
       // The message is stored: subscribers resuming with `after` (and gap fills) still get it.
+      this.metrics.publishFailures.inc();
       this.logger.error({ err, courseId: course, messageId: message.id }, "publish failed");
     }
+    this.metrics.sendLatency.observe((performance.now() - started) / 1000);
     return MessageView.fromPayload(payload);
   }
 
@@ -114,10 +127,18 @@ export class MessageService {
   }
 
   /** The live room: membership checked once, then replay from `after` and live events. */
-  async subscribe(user: CurrentUser, courseId: unknown, after: string | null | undefined): Promise<AsyncIterable<MessagePayload>> {
+  async subscribe(user: CurrentUser, courseId: unknown, after: string | null | undefined): Promise<AsyncIterableIterator<MessagePayload>> {
     const resumeFrom = cursor(after, "after");
     const course = await this.courses.requireMember(this.orm.em.fork(), user, courseId);
+    const { metrics } = this;
+    metrics.activeSubscriptions.inc();
     return replayThenLive<MessagePayload>({
+      onClose: () => metrics.activeSubscriptions.dec(),
+      onYield: (event, live) => {
+        metrics.messagesDelivered.inc({ source: live ? "live" : "replay" });
+        if (live) metrics.deliveryLatency.observe(Math.max(0, Date.now() - Date.parse(event.sentOn)) / 1000);
+      },
+      onGapFill: (count) => metrics.backfilled.inc(count),
       subscribe: (push) => this.bus.subscribe(MESSAGES_TOPIC, course, push),
       after: resumeFrom,
       // A fresh fork per read: a subscription may live for hours, an identity map must not.

@@ -7,14 +7,14 @@ function room(count: number): RoomEvent[] {
   return Array.from({ length: count }, (_, i) => ({ id: String(i + 1), previousId: i === 0 ? null : String(i) }));
 }
 
-async function take(iterator: AsyncGenerator<RoomEvent>, n: number): Promise<string[]> {
+async function take(iterator: AsyncIterableIterator<RoomEvent>, n: number): Promise<string[]> {
   const ids: string[] = [];
   while (ids.length < n) {
     const next = await iterator.next();
     if (next.done) break;
     ids.push(next.value.id);
   }
-  await iterator.return(undefined);
+  await iterator.return?.();
   return ids;
 }
 
@@ -52,5 +52,32 @@ describe("replayThenLive", () => {
     });
     const backlog = await take(iterator, 5);
     expect(backlog).toEqual(["3", "4", "5", "6", "7"]);
+  });
+
+  it("ends an idle subscription at once when the client completes it, and unsubscribes", async () => {
+    let subscribed = 0;
+    const bus = createInProcessRoomBus("test:");
+    let closed = false;
+    const iterator = replayThenLive<RoomEvent>({
+      subscribe: async (push) => {
+        const unsubscribe = await bus.subscribe("events", 1, push);
+        subscribed++;
+        return () => {
+          subscribed--;
+          unsubscribe();
+        };
+      },
+      loadAfter: async () => [],
+      latestId: async () => 0,
+      after: null,
+      onClose: () => (closed = true),
+    });
+    const pending = iterator.next(); // waits for an event that never comes
+    await new Promise((r) => setTimeout(r, 10));
+    expect(subscribed).toBe(1);
+    await iterator.return?.();
+    expect(await pending).toEqual({ done: true, value: undefined });
+    expect(subscribed).toBe(0);
+    expect(closed).toBe(true);
   });
 });

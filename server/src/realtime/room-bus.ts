@@ -74,7 +74,7 @@ export function createInProcessRoomBus(prefix: string): RoomBus {
 }
 
 /** Several instances: Redis pub/sub, with separate publisher and subscriber connections. */
-export function createRedisRoomBus(url: string, prefix: string, logger: Logger): RoomBus {
+export function createRedisRoomBus(url: string, prefix: string, logger: Logger, onReconnect: () => void = () => {}): RoomBus {
   const options: RedisOptions = {
     maxRetriesPerRequest: 2,
     retryStrategy: (attempt) => Math.min(attempt * 200, 2000),
@@ -84,7 +84,10 @@ export function createRedisRoomBus(url: string, prefix: string, logger: Logger):
   const subscriber = new Redis(url, options);
   for (const [name, client] of [["publisher", publisher], ["subscriber", subscriber]] as const) {
     client.on("error", (err: Error) => logger.warn({ err: err.message, connection: name }, "redis error"));
-    client.on("reconnecting", () => logger.info({ connection: name }, "redis reconnecting"));
+    client.on("reconnecting", () => {
+      logger.info({ connection: name }, "redis reconnecting");
+      if (name === "subscriber") onReconnect();
+    });
   }
   const engine = new RedisPubSub({ publisher, subscriber });
   return new EngineRoomBus(

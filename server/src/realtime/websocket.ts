@@ -19,6 +19,7 @@ import type { CurrentUser } from "../auth/current-user.js";
 import { bearerToken } from "../auth/tokens.js";
 import type { Context, Services } from "../context.js";
 import { ErrorCode } from "../errors.js";
+import type { Metrics } from "../metrics.js";
 
 /** Close codes clients act on: 4401 means "log in again", 1013 means "retry later". */
 export const CloseCode = { Unauthorized: 4401, TryAgainLater: 1013, GoingAway: 1001 } as const;
@@ -40,6 +41,7 @@ export interface WebSocketOptions {
   isOriginAllowed: (origin: string | undefined, host: string | undefined) => boolean;
   formatError: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
   maxPayloadBytes: number;
+  metrics: Metrics;
 }
 
 /** Parsed and validated documents, keyed by query text: clients repeat the same few. */
@@ -83,6 +85,10 @@ export function attachWebSocketServer(options: WebSocketOptions) {
   const { orm, services, logger, formatError } = options;
   const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxPayloadBytes, perMessageDeflate: false });
   const documents = new DocumentCache(options.schema);
+  wss.on("connection", (socket) => {
+    options.metrics.openSockets.inc();
+    socket.once("close", () => options.metrics.openSockets.dec());
+  });
 
   const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     const path = new URL(request.url ?? "/", "http://localhost").pathname;

@@ -1,0 +1,55 @@
+// Fails when schema.graphql breaks clients: compares each committed version of the schema with
+// the one before it, and the working tree with HEAD. Mobile apps in the field keep sending old
+// queries, so a field may only be removed after a release that marked it @deprecated.
+//   node scripts/check-schema-compat.mjs [--repo DIR]
+import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { BreakingChangeType, buildSchema, findBreakingChanges, isInterfaceType, isObjectType, isInputObjectType } from "graphql";
+
+const repoFlag = process.argv.indexOf("--repo");
+const repo = repoFlag > 0 ? process.argv[repoFlag + 1] : process.cwd();
+const file = "schema.graphql";
+const git = (...args) => execFileSync("git", ["-C", repo, ...args], { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+
+function deprecatedFields(schema) {
+  const fields = new Set();
+  for (const type of Object.values(schema.getTypeMap())) {
+    if (isObjectType(type) || isInterfaceType(type) || isInputObjectType(type)) {
+      for (const field of Object.values(type.getFields())) {
+        if (field.deprecationReason) fields.add(`${type.name}.${field.name}`);
+      }
+    }
+  }
+  return fields;
+}
+
+/** Breaking changes from `before` to `after`, less removals of fields deprecated in `before`. */
+export function breakingChanges(beforeText, afterText) {
+  const before = buildSchema(beforeText);
+  const after = buildSchema(afterText);
+  const deprecated = deprecatedFields(before);
+  return findBreakingChanges(before, after).filter((change) => {
+    if (change.type !== BreakingChangeType.FIELD_REMOVED) return true;
+    const field = /^(\S+) was removed\.$/.exec(change.description)?.[1];
+    return !(field && deprecated.has(field));
+  });
+}
+
+const commits = git("log", "--format=%H", "--reverse", "--", file).split("\n").filter(Boolean);
+const versions = commits.map((commit) => ({ label: commit.slice(0, 10), text: git("show", `${commit}:${file}`) }));
+versions.push({ label: "working tree", text: readFileSync(join(repo, file), "utf8") });
+
+let failed = false;
+for (let i = 1; i < versions.length; i++) {
+  const changes = breakingChanges(versions[i - 1].text, versions[i].text);
+  if (changes.length === 0) continue;
+  failed = true;
+  console.error(`Breaking schema change in ${versions[i].label} (from ${versions[i - 1].label}):`);
+  for (const change of changes) console.error(`  - ${change.type}: ${change.description}`);
+}
+if (failed) {
+  console.error("Deprecate first (@deprecated), remove in a later release; never change a type or add a required argument.");
+  process.exit(1);
+}
+console.log(`${file}: no breaking change across ${versions.length} versions.`);

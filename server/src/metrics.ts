@@ -1,0 +1,72 @@
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
+
+/**
+ * What `/metrics` exposes, in Prometheus format. Labels are bounded sets (transport, outcome),
+ * never ids. One registry per app, so several apps in one process (tests) do not collide.
+ */
+export class Metrics {
+  readonly registry = new Registry();
+
+  readonly openSockets = new Gauge({ name: "educa_chat_websockets_open", help: "Open WebSocket connections.", registers: [this.registry] });
+
+  readonly activeSubscriptions = new Gauge({
+    name: "educa_chat_subscriptions_active",
+    help: "Live messageAdded subscriptions.",
+    registers: [this.registry],
+  });
+
+  readonly messagesSent = new Counter({
+    name: "educa_chat_messages_sent_total",
+    help: "Messages stored by sendMessage.",
+    registers: [this.registry],
+  });
+
+  readonly messagesDelivered = new Counter({
+    name: "educa_chat_messages_delivered_total",
+    help: "Messages handed to subscribers (one per subscriber), live or replayed.",
+    labelNames: ["source"] as const,
+    registers: [this.registry],
+  });
+
+  readonly deliveryLatency = new Histogram({
+    name: "educa_chat_delivery_latency_seconds",
+    help: "From a message being stored (sentOn) to it being handed to a subscriber's socket, live deliveries only.",
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [this.registry],
+  });
+
+  readonly sendLatency = new Histogram({
+    name: "educa_chat_send_latency_seconds",
+    help: "sendMessage from validation to publish, successful sends only.",
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
+    registers: [this.registry],
+  });
+
+  readonly pubsubReconnects = new Counter({
+    name: "educa_chat_pubsub_reconnects_total",
+    help: "Redis pub/sub connection re-establishments.",
+    registers: [this.registry],
+  });
+
+  readonly backfilled = new Counter({
+    name: "educa_chat_backfilled_messages_total",
+    help: "Messages read from the database to fill a gap in a live subscription.",
+    registers: [this.registry],
+  });
+
+  readonly rateLimited = new Counter({
+    name: "educa_chat_rate_limited_total",
+    help: "Sends refused with RATE_LIMITED.",
+    registers: [this.registry],
+  });
+
+  readonly publishFailures = new Counter({
+    name: "educa_chat_publish_failures_total",
+    help: "Stored messages whose publish failed (subscribers get them by gap fill or resume).",
+    registers: [this.registry],
+  });
+
+  constructor() {
+    collectDefaultMetrics({ register: this.registry, prefix: "educa_chat_" });
+  }
+}
