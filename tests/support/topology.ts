@@ -10,6 +10,8 @@ export interface Topology {
   urls: [string, string];
   databaseUrl: string;
   world: World;
+  /** Each server process's log lines (empty for an in-process app). */
+  logs: string[][];
   stop(): Promise<void>;
 }
 
@@ -25,6 +27,7 @@ export async function startTopology(kind: TopologyKind, env: Record<string, stri
       urls: [app.url, app.url],
       databaseUrl: db.url,
       world,
+      logs: [],
       stop: async () => {
         await app.stop();
         await db.drop();
@@ -48,6 +51,7 @@ export async function startTopology(kind: TopologyKind, env: Record<string, stri
     urls: [a.url, b.url],
     databaseUrl: db.url,
     world,
+    logs: [a.logs, b.logs],
     stop: async () => {
       await Promise.all([a.stop(), b.stop()]);
       await db.drop();
