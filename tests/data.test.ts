@@ -38,8 +38,12 @@ describe.each(["sqlite", "postgresql"] as const)("the %s database", (kind) => {
     expect(second.stdout).toContain("Nothing to apply");
     const orm = await openOrm(loadConfig({ DATABASE_URL: db.url }).database);
     try {
-      // A change to an entity without a migration for it fails here.
-      expect(await orm.getMigrator().checkMigrationNeeded()).toBe(false);
+      // A change to an entity without a migration for it fails here. The trigram index for
+      // content search exists on PostgreSQL only, outside the entity metadata.
+      const diff = (await orm.schema.getUpdateSchemaSQL({ wrap: false }))
+        .split("\n")
+        .filter((line) => line.trim() && !line.includes("messages_content_trgm_index"));
+      expect(diff).toEqual([]);
     } finally {
       await orm.close(true);
     }

@@ -3,11 +3,13 @@ import type { AuthService } from "./auth/auth.service.js";
 import type { CurrentUser } from "./auth/current-user.js";
 import type { CourseService } from "./courses/course.service.js";
 import type { MessageService } from "./messages/message.service.js";
+import type { ModerationService } from "./moderation/moderation.service.js";
 
 export interface Services {
   auth: AuthService;
   courses: CourseService;
   messages: MessageService;
+  moderation: ModerationService;
 }
 
 /** Built for each HTTP operation and each WebSocket operation. */

@@ -4,12 +4,13 @@ import { AuthResolver } from "./auth/auth.resolver.js";
 import { authChecker } from "./auth/guards.js";
 import { CourseResolver } from "./courses/course.resolver.js";
 import { MessageResolver } from "./messages/message.resolver.js";
+import { ModerationResolver } from "./moderation/moderation.resolver.js";
 import { createInProcessRoomBus, toTypeGraphqlPubSub } from "./realtime/room-bus.js";
 
 export function createSchema(pubSub: PubSub): Promise<GraphQLSchema> {
   return buildSchema({
     pubSub,
-    resolvers: [AuthResolver, CourseResolver, MessageResolver],
+    resolvers: [AuthResolver, CourseResolver, MessageResolver, ModerationResolver],
     authChecker,
     // Inputs are validated in the services (zod), where the contract's codes are thrown.
     validate: false,

@@ -7,7 +7,8 @@ import type { Config } from "./config.js";
 import type { Services } from "./context.js";
 import { CourseService } from "./courses/course.service.js";
 import { MessageService } from "./messages/message.service.js";
-import { SendRateLimiter } from "./messages/send-rate-limiter.js";
+import { SendRateLimiter, SlowModeLimiter } from "./messages/send-rate-limiter.js";
+import { ModerationService } from "./moderation/moderation.service.js";
 import { Metrics } from "./metrics.js";
 import type { RoomBus } from "./realtime/room-bus.js";
 
@@ -15,10 +16,11 @@ import type { RoomBus } from "./realtime/room-bus.js";
 export function createServices(config: Config, orm: MikroORM, bus: RoomBus, logger: Logger, metrics = new Metrics()): Services {
   const auth = new AuthService(new TokenService(resolveSecretKey(config), config.tokenTtlSeconds));
   const courses = new CourseService();
-  const rateLimiter = config.sendRateLimit
-    ? new SendRateLimiter(config.sendRateLimit, bus.redis ? { client: bus.redis, prefix: config.redisPrefix } : undefined)
-    : null;
-  const messages = new MessageService(orm, config.database.kind, courses, bus, rateLimiter, logger, metrics);
-  return { auth, courses, messages };
+  const store = bus.redis ? { client: bus.redis, prefix: config.redisPrefix } : undefined;
+  const rateLimiter = config.sendRateLimit ? new SendRateLimiter(config.sendRateLimit, store) : null;
+  const slowMode = new SlowModeLimiter(store);
+  const messages = new MessageService(orm, config.database.kind, courses, bus, rateLimiter, slowMode, logger, metrics);
+  const moderation = new ModerationService(orm, config.database.kind, courses, bus, logger);
+  return { auth, courses, messages, moderation };
 }
 

@@ -1,8 +1,8 @@
-import { Args, Ctx, Field, Mutation, ObjectType, Query, Resolver } from "type-graphql";
+import { Arg, Args, Authorized, Ctx, Field, Mutation, ObjectType, Query, Resolver } from "type-graphql";
 import type { Context } from "../context.js";
 import { CredentialsArgs } from "./auth.args.js";
 import { requireUser } from "./guards.js";
-import { User } from "./user.entity.js";
+import { Role, User } from "./user.entity.js";
 
 @ObjectType({ description: "What register and login return." })
 class AuthPayload {
@@ -29,5 +29,15 @@ export class AuthResolver {
   @Mutation(() => AuthPayload, { description: "Exchanges a username and password for a token." })
   login(@Args(() => CredentialsArgs) { username, password }: CredentialsArgs, @Ctx() ctx: Context): Promise<AuthPayload> {
     return ctx.services.auth.login(ctx.em, username, password);
+  }
+
+  @Authorized(Role.Staff)
+  @Mutation(() => User, { description: "Staff only: makes a user a student, an instructor or staff." })
+  setRole(
+    @Arg("username", () => String, { description: "Whose role to change." }) username: string,
+    @Arg("role", () => Role, { description: "The new role." }) role: Role,
+    @Ctx() ctx: Context,
+  ): Promise<User> {
+    return ctx.services.auth.setRole(ctx.em, username, role);
   }
 }

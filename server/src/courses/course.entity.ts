@@ -3,17 +3,20 @@ import {
   Entity,
   ManyToMany,
   ManyToOne,
+  OptionalProps,
   PrimaryKey,
   Property,
   type Rel,
 } from "@mikro-orm/core";
 import { GraphQLDateTimeISO } from "graphql-scalars";
-import { Field, ID, ObjectType } from "type-graphql";
+import { Field, ID, Int, ObjectType } from "type-graphql";
 import { User } from "../auth/user.entity.js";
 
 @ObjectType({ description: "A course of the catalogue; each has one chat room." })
 @Entity({ tableName: "courses" })
 export class Course {
+  [OptionalProps]?: "announcementOnly" | "slowModeSeconds" | "overview" | "createdAt";
+
   @Field(() => ID, { description: "Stable identifier of the course." })
   @PrimaryKey({ type: "integer", autoincrement: true })
   id!: number;
@@ -37,6 +40,14 @@ export class Course {
   @Field(() => GraphQLDateTimeISO, { description: "When the course was created." })
   @Property({ type: "datetime" })
   createdAt: Date = new Date();
+
+  @Field(() => Boolean, { description: "When true only staff and the course's instructor may post; students read." })
+  @Property({ type: "boolean", default: false })
+  announcementOnly: boolean = false;
+
+  @Field(() => Int, { description: "Slow mode: a student may post once per this many seconds; 0 is off." })
+  @Property({ type: "integer", default: 0 })
+  slowModeSeconds: number = 0;
 
   @ManyToMany(() => User, undefined, {
     owner: true,

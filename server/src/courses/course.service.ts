@@ -16,6 +16,14 @@ function slugFor(title: string): string {
   return slug || "course";
 }
 
+export interface RoomAccess {
+  courseId: number;
+  /** Staff or the course's owner: may moderate, is exempt from slow mode and announcement-only. */
+  moderator: boolean;
+  announcementOnly: boolean;
+  slowModeSeconds: number;
+}
+
 export class CourseService {
   async catalogue(em: EntityManager): Promise<Course[]> {
     return em.find(Course, {}, { populate: ["owner"], orderBy: { id: "asc" } });
@@ -44,21 +52,31 @@ export class CourseService {
     return new Set(courses.map((c) => c.id));
   }
 
-  async isMember(em: EntityManager, user: CurrentUser, courseId: number): Promise<boolean> {
-    const course = await em.findOne(Course, { id: courseId }, { fields: ["id", "owner"] });
-    if (!course) return false;
-    if (isStaff(user) || course.owner.id === user.id) return true;
-    return (await em.count(Course, { id: courseId, students: user.id })) > 0;
+  /** What the user may do in a course's room; null when they may not enter (or it does not exist). */
+  async roomAccess(em: EntityManager, user: CurrentUser, courseId: number): Promise<RoomAccess | null> {
+    const course = await em.findOne(Course, { id: courseId }, { fields: ["id", "owner", "announcementOnly", "slowModeSeconds"] });
+    if (!course) return null;
+    const moderator = isStaff(user) || course.owner.id === user.id;
+    if (!moderator && (await em.count(Course, { id: courseId, students: user.id })) === 0) return null;
+    return { courseId, moderator, announcementOnly: course.announcementOnly, slowModeSeconds: course.slowModeSeconds };
   }
 
   /**
    * The room guard. A course that does not exist and one the user may not enter give the
    * same error, so nobody learns which courses exist by probing.
    */
-  async requireMember(em: EntityManager, user: CurrentUser, courseId: unknown): Promise<number> {
+  async requireMember(em: EntityManager, user: CurrentUser, courseId: unknown): Promise<RoomAccess> {
     const id = parseId(courseId);
-    if (id === null || !(await this.isMember(em, user, id))) throw new ForbiddenError();
-    return id;
+    const access = id === null ? null : await this.roomAccess(em, user, id);
+    if (!access) throw new ForbiddenError();
+    return access;
+  }
+
+  /** Staff, or the course's instructor; anyone else gets the room guard's FORBIDDEN. */
+  async requireModerator(em: EntityManager, user: CurrentUser, courseId: unknown): Promise<RoomAccess> {
+    const access = await this.requireMember(em, user, courseId).catch(() => null);
+    if (!access?.moderator) throw new ForbiddenError();
+    return access;
   }
 
   async create(em: EntityManager, owner: CurrentUser, title: string, overview = ""): Promise<Course> {

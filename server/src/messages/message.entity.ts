@@ -24,4 +24,11 @@ export class Message {
 
   @Property({ type: "datetime" })
   sentOn: Date = new Date();
+
+  /** Moderation keeps the row (the admin list shows it) but rooms and history drop it. */
+  @Property({ type: "datetime", nullable: true })
+  deletedAt: Date | null = null;
+
+  @ManyToOne(() => User, { nullable: true, deleteRule: "restrict", updateRule: "cascade" })
+  deletedBy: Rel<User> | null = null;
 }

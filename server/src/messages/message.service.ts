@@ -7,15 +7,17 @@ import { User } from "../auth/user.entity.js";
 import type { DatabaseTarget } from "../config.js";
 import { Course } from "../courses/course.entity.js";
 import type { CourseService } from "../courses/course.service.js";
-import { BadUserInputError, RateLimitedError } from "../errors.js";
+import { lockRoom } from "../db/room-lock.js";
+import { BadUserInputError, ForbiddenError, RateLimitedError } from "../errors.js";
 import { parseId } from "../ids.js";
 import type { Metrics } from "../metrics.js";
 import type { RoomBus } from "../realtime/room-bus.js";
-import { replayThenLive } from "../realtime/replay.js";
+import { type DeletionEvent, replayThenLive } from "../realtime/replay.js";
 import { parseInput } from "../validation.js";
 import { Message } from "./message.entity.js";
+import { filterStream } from "../realtime/streams.js";
 import { type MessagePayload, MessageView, toPayload } from "./message.type.js";
-import type { SendRateLimiter } from "./send-rate-limiter.js";
+import type { SendRateLimiter, SlowModeLimiter } from "./send-rate-limiter.js";
 
 export const MAX_MESSAGE_LENGTH = 4000;
 /** The room topic carrying MessagePayloads. */
@@ -35,9 +37,6 @@ export interface HistoryPage {
   after?: string | null | undefined;
 }
 
-// Namespace for pg_advisory_xact_lock(namespace, courseId): "ECCH".
-const ROOM_LOCK_NAMESPACE = 0x45434348;
-
 function cursor(value: string | null | undefined, field: string): number | null {
   if (value === null || value === undefined) return null;
   const id = parseId(value);
@@ -52,12 +51,13 @@ export class MessageService {
     private readonly courses: CourseService,
     private readonly bus: RoomBus,
     private readonly rateLimiter: SendRateLimiter | null,
+    private readonly slowMode: SlowModeLimiter,
     private readonly logger: Logger,
     private readonly metrics: Metrics,
   ) {}
 
   async history(em: EntityManager, user: CurrentUser, courseId: unknown, page: HistoryPage): Promise<MessageView[]> {
-    const course = await this.courses.requireMember(em, user, courseId);
+    const course = (await this.courses.requireMember(em, user, courseId)).courseId;
     const last = parseInput(lastSchema, page.last, "last");
     const before = cursor(page.before, "before");
     const after = cursor(page.after, "after");
@@ -65,7 +65,7 @@ export class MessageService {
     const id = after !== null ? { $gt: after } : before !== null ? { $lt: before } : undefined;
     const rows = await em.find(
       Message,
-      { course, ...(id ? { id } : {}) },
+      { course, deletedAt: null, ...(id ? { id } : {}) },
       { populate: ["user"], orderBy: { id: after !== null ? "asc" : "desc" }, limit: last },
     );
     if (after === null) rows.reverse();
@@ -76,14 +76,17 @@ export class MessageService {
   async send(em: EntityManager, user: CurrentUser, courseId: unknown, content: unknown): Promise<MessageView> {
     const started = performance.now();
     const text = parseInput(contentSchema, content, "content");
-    const course = await this.courses.requireMember(em, user, courseId);
-    if (this.rateLimiter && !isStaff(user)) {
-      try {
-        await this.rateLimiter.consume(user.id, course);
-      } catch (err) {
-        if (err instanceof RateLimitedError) this.metrics.rateLimited.inc();
-        throw err;
-      }
+    const room = await this.courses.requireMember(em, user, courseId);
+    const course = room.courseId;
+    if (room.announcementOnly && !room.moderator) {
+      throw new ForbiddenError("This room is in announcement-only mode: only the instructor and staff may post.");
+    }
+    try {
+      if (this.rateLimiter && !isStaff(user)) await this.rateLimiter.consume(user.id, course);
+      if (room.slowModeSeconds > 0 && !room.moderator) await this.slowMode.consume(user.id, course, room.slowModeSeconds);
+    } catch (err) {
+      if (err instanceof RateLimitedError) this.metrics.rateLimited.inc();
+      throw err;
     }
     const { message, previousId } = await this.store(em, course, user.id, text);
     this.metrics.messagesSent.inc();
@@ -100,16 +103,14 @@ export class MessageService {
   }
 
   /**
-   * Inserts under a per-course lock so that ids become visible in commit order: without it a
+   * Inserts under the room lock so that ids become visible in commit order: without it a
    * transaction holding id 10 could commit after the one holding id 11, and a reader asking
-   * for "newer than 11" would never see 10. SQLite has one writer, so it needs no extra lock.
+   * for "newer than 11" would never see 10.
    */
   private async store(em: EntityManager, courseId: number, userId: number, content: string) {
     return em.transactional(async (tx) => {
       const sql = tx as SqlEntityManager;
-      if (this.database === "postgresql") {
-        await sql.execute("select pg_advisory_xact_lock(?, ?)", [ROOM_LOCK_NAMESPACE, courseId]);
-      }
+      await lockRoom(tx, this.database, courseId);
       const [row] = await sql.execute<{ previous: number | string | null }[]>(
         "select max(id) as previous from messages where course_id = ?",
         [courseId],
@@ -126,20 +127,25 @@ export class MessageService {
     });
   }
 
-  /** The live room: membership checked once, then replay from `after` and live events. */
-  async subscribe(user: CurrentUser, courseId: unknown, after: string | null | undefined): Promise<AsyncIterableIterator<MessagePayload>> {
+  /**
+   * The live room: membership checked, then replay from `after` and live events, additions
+   * and deletions in one order. The stream ends with FORBIDDEN when the user loses the room.
+   */
+  async roomStream(user: CurrentUser, courseId: unknown, after: string | null | undefined): Promise<AsyncIterableIterator<MessagePayload | DeletionEvent>> {
     const resumeFrom = cursor(after, "after");
-    const course = await this.courses.requireMember(this.orm.em.fork(), user, courseId);
+    const course = (await this.courses.requireMember(this.orm.em.fork(), user, courseId)).courseId;
     const { metrics } = this;
     metrics.activeSubscriptions.inc();
     return replayThenLive<MessagePayload>({
-      onClose: () => metrics.activeSubscriptions.dec(),
-      onYield: (event, live) => {
-        metrics.messagesDelivered.inc({ source: live ? "live" : "replay" });
-        if (live) metrics.deliveryLatency.observe(Math.max(0, Date.now() - Date.parse(event.sentOn)) / 1000);
-      },
-      onGapFill: (count) => metrics.backfilled.inc(count),
       subscribe: (push) => this.bus.subscribe(MESSAGES_TOPIC, course, push),
+      // A removal publishes its revocation under the room lock before committing: checking
+      // again under that lock, now that we are subscribed, closes the window in between.
+      afterSubscribe: () =>
+        this.orm.em.fork().transactional(async (tx) => {
+          await lockRoom(tx, this.database, course);
+          if (!(await this.courses.roomAccess(tx, user, course))) throw new ForbiddenError();
+        }),
+      revocationError: (event) => (event.userId === String(user.id) ? new ForbiddenError() : null),
       after: resumeFrom,
       // A fresh fork per read: a subscription may live for hours, an identity map must not.
       latestId: async () => {
@@ -150,14 +156,25 @@ export class MessageService {
         return Number(row?.latest ?? 0);
       },
       loadAfter: (afterId, limit) => this.storedAfter(course, afterId, limit),
+      onYield: (event, live) => {
+        metrics.messagesDelivered.inc({ source: live ? "live" : "replay" });
+        if (live) metrics.deliveryLatency.observe(Math.max(0, Date.now() - Date.parse(event.sentOn)) / 1000);
+      },
+      onGapFill: (count) => metrics.backfilled.inc(count),
+      onClose: () => metrics.activeSubscriptions.dec(),
     });
+  }
+
+  /** Additions only, for `messageAdded`. */
+  async subscribe(user: CurrentUser, courseId: unknown, after: string | null | undefined): Promise<AsyncIterableIterator<MessagePayload>> {
+    return filterStream(await this.roomStream(user, courseId, after), (event): event is MessagePayload => event.kind === "added");
   }
 
   private async storedAfter(courseId: number, afterId: number, limit: number): Promise<MessagePayload[]> {
     const em = this.orm.em.fork();
     const rows = await em.find(
       Message,
-      { course: courseId, id: { $gt: afterId } },
+      { course: courseId, id: { $gt: afterId }, deletedAt: null },
       { populate: ["user"], orderBy: { id: "asc" }, limit },
     );
     // Within a page, each message's predecessor is the one before it.

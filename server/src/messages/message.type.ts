@@ -9,6 +9,7 @@ import type { Message } from "./message.entity.js";
  * subscriber notice a missing predecessor and fetch it.
  */
 export interface MessagePayload {
+  kind: "added";
   id: string;
   courseId: string;
   content: string;
@@ -19,6 +20,7 @@ export interface MessagePayload {
 
 export function toPayload(message: Message, author: { id: number; username: string; role: Role }, previousId: number | null): MessagePayload {
   return {
+    kind: "added",
     id: String(message.id),
     courseId: String(message.course.id),
     content: message.content,
@@ -27,6 +29,23 @@ export function toPayload(message: Message, author: { id: number; username: stri
     previousId: previousId === null ? null : String(previousId),
   };
 }
+
+/** A moderator removed a message: rooms drop it. */
+export interface MessageDeletedPayload {
+  kind: "deleted";
+  id: string;
+  courseId: string;
+}
+
+/** A member lost the room (removed, or left): their subscriptions to it end. */
+export interface MemberRevokedPayload {
+  kind: "revoked";
+  courseId: string;
+  userId: string;
+}
+
+/** Everything published on a course's room channel, in the order the room lock gave it. */
+export type RoomPayload = MessagePayload | MessageDeletedPayload | MemberRevokedPayload;
 
 @ObjectType("Message", { description: "One chat message of a course's room." })
 export class MessageView {

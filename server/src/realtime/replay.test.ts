@@ -1,13 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { replayThenLive, type RoomEvent } from "./replay.js";
+import { replayThenLive, type SequencedEvent as RoomEvent } from "./replay.js";
 import { createInProcessRoomBus } from "./room-bus.js";
 
 /** A room's stored events, standing in for the table the iterator reads gaps from. */
 function room(count: number): RoomEvent[] {
-  return Array.from({ length: count }, (_, i) => ({ id: String(i + 1), previousId: i === 0 ? null : String(i) }));
+  return Array.from({ length: count }, (_, i) => ({ kind: "added" as const, id: String(i + 1), previousId: i === 0 ? null : String(i) }));
 }
 
-async function take(iterator: AsyncIterableIterator<RoomEvent>, n: number): Promise<string[]> {
+async function take(iterator: AsyncIterableIterator<{ id: string }>, n: number): Promise<string[]> {
   const ids: string[] = [];
   while (ids.length < n) {
     const next = await iterator.next();

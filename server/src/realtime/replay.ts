@@ -1,37 +1,69 @@
-/** An event of a room, in the order the database gave it ids. */
-export interface RoomEvent {
+/** A stored event of a room, in the order the database gave it ids. */
+export interface SequencedEvent {
+  kind: "added";
   id: string;
   /** The course's event just before this one; null for the first. */
   previousId: string | null;
 }
 
-export interface ReplayThenLiveOptions<T extends RoomEvent> {
+/** An already sequenced event was taken back (a moderator deleted the message). */
+export interface DeletionEvent {
+  kind: "deleted";
+  id: string;
+}
+
+/** Someone lost the room; the stream of that someone must end. */
+export interface RevocationEvent {
+  kind: "revoked";
+  userId: string;
+}
+
+export type StreamEvent<A extends SequencedEvent> = A | DeletionEvent | RevocationEvent;
+
+export interface ReplayThenLiveOptions<A extends SequencedEvent> {
   /** Starts the live subscription; resolves once it is active. */
-  subscribe: (push: (event: T) => void) => Promise<() => void>;
-  /** Stored events with id > afterId, oldest first, at most `limit`. */
-  loadAfter: (afterId: number, limit: number) => Promise<T[]>;
+  subscribe: (push: (event: StreamEvent<A>) => void) => Promise<() => void>;
+  /** Runs once the subscription is live, before anything is read; may throw to refuse. */
+  afterSubscribe?: () => Promise<void>;
+  /** Stored, not deleted events with id > afterId, oldest first, at most `limit`. */
+  loadAfter: (afterId: number, limit: number) => Promise<A[]>;
   /** The newest stored id right now, for a subscription that starts without a cursor. */
   latestId: () => Promise<number>;
   /** Resume point; null: only what is sent from now on. */
   after: number | null;
+  /** The error that ends this stream when a revocation concerns it, else null. */
+  revocationError?: (event: RevocationEvent) => Error | null;
   pageSize?: number;
-  /** Called for each event handed on; `live` is false for replayed and gap-filled ones. */
-  onYield?: (event: T, live: boolean) => void;
+  /** Called for each addition handed on; `live` is false for replayed and gap-filled ones. */
+  onYield?: (event: A, live: boolean) => void;
   /** Called with how many events a gap fill read from storage. */
   onGapFill?: (count: number) => void;
   /** Called once when the iterator ends, however it ends. */
   onClose?: () => void;
 }
 
+interface StopSignal {
+  requested: boolean;
+  error: Error | null;
+  wake: () => void;
+}
+
 /**
- * Wraps the generator so that return() — a client completing, a socket closing — ends it at
- * once. A plain async generator queues return() behind a pending next(), so an idle room's
- * subscription would stay subscribed until its next message.
+ * Replay, then live, in one iterator: subscribe first and buffer, read the stored backlog and
+ * yield it, then drain the buffer skipping ids already sent. A live event whose predecessor
+ * was never seen (publish order between instances differs from commit order, or pub/sub
+ * dropped one) makes it read the gap from the database, so nothing is skipped or repeated.
+ * Deletions of messages already handed on are passed through in order; a revocation that
+ * concerns the subscriber ends the stream with its error.
+ *
+ * return() — a client completing, a socket closing — ends it at once: a plain async
+ * generator would queue return() behind a pending next(), and an idle room's subscription
+ * would stay subscribed until its next message.
  */
-export function replayThenLive<T extends RoomEvent>(options: ReplayThenLiveOptions<T>): AsyncIterableIterator<T> {
-  const stop = { requested: false, wake: () => {} };
+export function replayThenLive<A extends SequencedEvent>(options: ReplayThenLiveOptions<A>): AsyncIterableIterator<A | DeletionEvent> {
+  const stop: StopSignal = { requested: false, error: null, wake: () => {} };
   const inner = run(options, stop);
-  const iterator: AsyncIterableIterator<T> = {
+  const iterator: AsyncIterableIterator<A | DeletionEvent> = {
     next: () => inner.next(),
     return: async () => {
       stop.requested = true;
@@ -44,24 +76,27 @@ export function replayThenLive<T extends RoomEvent>(options: ReplayThenLiveOptio
   return iterator;
 }
 
-/**
- * Replay, then live, in one iterator: subscribe first and buffer, read the stored backlog and
- * yield it, then drain the buffer skipping ids already sent. A live event whose predecessor
- * was never seen (publish order between instances differs from commit order, or pub/sub
- * dropped one) makes it read the gap from the database, so nothing is skipped or repeated.
- */
-async function* run<T extends RoomEvent>(options: ReplayThenLiveOptions<T>, stop: { requested: boolean; wake: () => void }): AsyncGenerator<T> {
+async function* run<A extends SequencedEvent>(options: ReplayThenLiveOptions<A>, stop: StopSignal): AsyncGenerator<A | DeletionEvent> {
   const pageSize = options.pageSize ?? 200;
-  const buffer: T[] = [];
+  const buffer: StreamEvent<A>[] = [];
   const unsubscribe = await options.subscribe((event) => {
-    buffer.push(event);
+    if (event.kind === "revoked") {
+      const error = options.revocationError?.(event) ?? null;
+      if (!error) return;
+      stop.error = error;
+    } else {
+      buffer.push(event);
+    }
     stop.wake();
   });
   try {
+    await options.afterSubscribe?.();
     let lastSent = options.after ?? (await options.latestId());
+    // Deleted before we handed them on: a late live copy must not slip through.
+    const deletedAhead = new Set<number>();
 
     // Everything stored after lastSent, page by page; yields as it goes.
-    async function* catchUp(gapFill: boolean): AsyncGenerator<T> {
+    async function* catchUp(gapFill: boolean): AsyncGenerator<A> {
       for (;;) {
         const page = await options.loadAfter(lastSent, pageSize);
         if (gapFill) options.onGapFill?.(page.length);
@@ -76,13 +111,20 @@ async function* run<T extends RoomEvent>(options: ReplayThenLiveOptions<T>, stop
 
     if (options.after !== null) yield* catchUp(false);
     while (!stop.requested) {
+      if (stop.error) throw stop.error;
       const event = buffer.shift();
       if (!event) {
         await new Promise<void>((resolve) => (stop.wake = resolve));
         continue;
       }
+      if (event.kind === "revoked") continue;
       const id = Number(event.id);
-      if (id <= lastSent) continue;
+      if (event.kind === "deleted") {
+        if (id <= lastSent) yield event;
+        else deletedAhead.add(id);
+        continue;
+      }
+      if (id <= lastSent || deletedAhead.has(id)) continue;
       const previous = event.previousId === null ? 0 : Number(event.previousId);
       if (previous > lastSent) {
         yield* catchUp(true);

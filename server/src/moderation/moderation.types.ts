@@ -1,0 +1,108 @@
+import { GraphQLDateTimeISO } from "graphql-scalars";
+import { ArgsType, Field, ID, InputType, Int, ObjectType, registerEnumType } from "type-graphql";
+import { User } from "../auth/user.entity.js";
+import { Course } from "../courses/course.entity.js";
+import { MessageView } from "../messages/message.type.js";
+
+@InputType({ description: "Narrows the message admin list; every field is optional." })
+export class MessageFilter {
+  @Field(() => ID, { nullable: true, description: "Only this course." })
+  courseId?: string | null;
+
+  @Field(() => ID, { nullable: true, description: "Only this author." })
+  userId?: string | null;
+
+  @Field(() => GraphQLDateTimeISO, { nullable: true, description: "Sent at or after this moment." })
+  sentFrom?: Date | null;
+
+  @Field(() => GraphQLDateTimeISO, { nullable: true, description: "Sent before this moment." })
+  sentTo?: Date | null;
+
+  @Field(() => String, { nullable: true, description: "Words the content contains, ignoring case." })
+  search?: string | null;
+
+  @Field(() => Boolean, { nullable: true, defaultValue: true, description: "Include deleted messages (shown with who deleted them)." })
+  includeDeleted?: boolean | null;
+}
+
+@ArgsType()
+export class AdminMessagesArgs {
+  @Field(() => MessageFilter, { nullable: true, description: "What to list; everything visible to the caller when absent." })
+  filter?: MessageFilter | null;
+
+  @Field(() => Int, { nullable: true, defaultValue: 50, description: "Page size, 1 to 200." })
+  first?: number | null;
+
+  @Field(() => ID, { nullable: true, description: "The previous page's endCursor." })
+  after?: string | null;
+}
+
+@ObjectType({ description: "A message as the admin sees it: with its course and moderation state." })
+export class MessageRecord {
+  @Field(() => ID, { description: "The message's id." })
+  id!: string;
+
+  @Field(() => Course, { description: "The course whose room it was sent to." })
+  course!: Course;
+
+  @Field(() => User, { description: "Who sent it." })
+  user!: User;
+
+  @Field(() => String, { description: "Plain text, as sent." })
+  content!: string;
+
+  @Field(() => GraphQLDateTimeISO, { description: "When the server accepted it." })
+  sentOn!: Date;
+
+  @Field(() => GraphQLDateTimeISO, { nullable: true, description: "When it was deleted; null while it is visible." })
+  deletedAt!: Date | null;
+
+  @Field(() => User, { nullable: true, description: "Who deleted it." })
+  deletedBy!: User | null;
+}
+
+@ObjectType({ description: "One page of the message admin list, newest first." })
+export class MessagePage {
+  @Field(() => Int, { description: "How many messages match the filter, on every page." })
+  totalCount!: number;
+
+  @Field(() => [MessageRecord], { description: "This page's messages, newest first." })
+  nodes!: MessageRecord[];
+
+  @Field(() => ID, { nullable: true, description: "Pass as `after` for the next page." })
+  endCursor!: string | null;
+
+  @Field(() => Boolean, { description: "Whether another page follows." })
+  hasNextPage!: boolean;
+}
+
+export enum RoomEventKind {
+  MESSAGE_ADDED = "MESSAGE_ADDED",
+  MESSAGE_DELETED = "MESSAGE_DELETED",
+}
+
+registerEnumType(RoomEventKind, { name: "RoomEventKind", description: "What happened in a room." });
+
+@ObjectType({ description: "One change to a room, in the room's order: a message added, or deleted by a moderator." })
+export class RoomEvent {
+  @Field(() => RoomEventKind, { description: "MESSAGE_ADDED or MESSAGE_DELETED." })
+  kind!: RoomEventKind;
+
+  @Field(() => ID, { description: "The message concerned." })
+  messageId!: string;
+
+  @Field(() => MessageView, { nullable: true, description: "The message, for MESSAGE_ADDED." })
+  message!: MessageView | null;
+}
+
+@ArgsType()
+export class RoomSettingsArgs {
+  @Field(() => ID, { description: "The course whose room to configure." })
+  courseId!: string;
+
+  @Field(() => Boolean, { nullable: true, description: "Only staff and the instructor may post; unchanged when absent." })
+  announcementOnly?: boolean | null;
+
+  @Field(() => Int, { nullable: true, description: "Students may post once per this many seconds (0 to 3600; 0 is off); unchanged when absent." })
+  slowModeSeconds?: number | null;
+}
