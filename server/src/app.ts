@@ -76,7 +76,7 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
     introspection: true,
     includeStacktraceInErrorResponses: false,
     plugins: [
-      ApolloServerPluginDrainHttpServer({ httpServer }),
+      ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: 5000 }),
       // Browsers asking for /graphql get our bundled playground (no CDN), not Apollo's.
       ApolloServerPluginLandingPageDisabled(),
     ],
@@ -139,6 +139,8 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
       stopping ??= (async () => {
         ready = false;
         await ws.close();
+        // Upgraded sockets are gone; idle keep-alive connections must not hold the drain.
+        httpServer.closeIdleConnections();
         await apollo.stop();
         await bus.close();
         await orm.close(true);

@@ -23,6 +23,11 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, "shutting down");
+    // Draining waits for requests in flight, but not forever.
+    setTimeout(() => {
+      logger.error("shutdown took longer than 15 s; exiting anyway");
+      process.exit(1);
+    }, 15_000).unref();
     app.stop().then(
       () => process.exit(0),
       (err: unknown) => {

@@ -14,7 +14,8 @@ export interface Session {
 
 const STORAGE_KEY = "educa-chat.session";
 
-function load(): Session | null {
+/** The stored session, if any (the playground prefills its headers with its token). */
+export function loadSession(): Session | null {
   try {
     const raw = localStorage.getItem(STORAGE_KEY);
     if (!raw) return null;
@@ -34,7 +35,7 @@ interface SessionContextValue {
 const SessionContext = createContext<SessionContextValue | null>(null);
 
 export function SessionProvider({ children }: { children: ReactNode }) {
-  const [session, setSession] = useState<Session | null>(load);
+  const [session, setSession] = useState<Session | null>(loadSession);
   const logIn = useCallback((next: Session) => {
     localStorage.setItem(STORAGE_KEY, JSON.stringify(next));
     setSession(next);

@@ -19,6 +19,7 @@ import type { CurrentUser } from "../auth/current-user.js";
 import { bearerToken } from "../auth/tokens.js";
 import type { Context, Services } from "../context.js";
 import { ErrorCode } from "../errors.js";
+import { subscribeShared } from "./shared-execution.js";
 import type { Metrics } from "../metrics.js";
 
 /** Close codes clients act on: 4401 means "log in again", 1013 means "retry later". */
@@ -110,6 +111,7 @@ export function attachWebSocketServer(options: WebSocketOptions) {
   const server = useServer<Record<string, unknown>, SocketExtra>(
     {
       schema: options.schema,
+      subscribe: subscribeShared,
       onConnect: async (ctx) => {
         const extra = ctx.extra;
         extra.connectionId = randomUUID();
@@ -128,6 +130,8 @@ export function attachWebSocketServer(options: WebSocketOptions) {
           return false;
         }
         extra.user = { id: user.id, username: user.username, role: user.role };
+        // The upgrade request is no longer needed: holding it costs kilobytes per socket.
+        (extra as Partial<SocketExtra>).request = undefined;
         logger.info({ connectionId: extra.connectionId, userId: user.id }, "websocket connected");
         return true;
       },
@@ -155,10 +159,18 @@ export function attachWebSocketServer(options: WebSocketOptions) {
 
   return {
     wss,
-    /** Closes every socket with 1001 so clients reconnect elsewhere, then the server. */
+    /**
+     * Closes every socket with 1001 so clients reconnect elsewhere, then the server. A client
+     * that does not answer the closing handshake within a second is cut off, so shutdown
+     * never waits on it.
+     */
     async close() {
       options.httpServer.off("upgrade", onUpgrade);
-      await server.dispose();
+      const sockets = [...wss.clients];
+      const disposed = server.dispose();
+      await Promise.race([disposed, new Promise((resolve) => setTimeout(resolve, 1000).unref())]);
+      for (const socket of sockets) if (socket.readyState !== socket.CLOSED) socket.terminate();
+      await disposed;
     },
   };
 }

@@ -1,0 +1,123 @@
+// Load-generator clients: a raw `ws` subscriber speaking graphql-transport-ws (lighter than the
+// graphql-ws client for thousands of sockets), the ceiling's plain socket, and an HTTP poster.
+import http from "node:http";
+import WebSocket from "ws";
+
+const SUBSCRIPTION =
+  "subscription($c: ID!, $after: ID) { messageAdded(courseId: $c, after: $after) { id content sentOn user { id } } }";
+// Fast path for the common frame; fields come in selection order, so the layout is fixed.
+const EDUCA_NEXT = /"messageAdded":\{"id":"(\d+)","content":"\{\\"t\\":([\d.]+),\\"seq\\":(\d+)\}"/;
+const CEILING_NEXT = /^\{"t":([\d.]+),"seq":(\d+)\}$/;
+
+export const now = () => performance.timeOrigin + performance.now();
+
+/**
+ * One subscriber. `onEvent(id, seq, t)` gets every delivery: seq is null for a warm-up message,
+ * `t` the sender's timestamp. Resolves `opened` once the subscribe frame is sent (Educa Chat)
+ * or the socket is open (ceiling); the server gives no ack for a subscription, hence warm-ups.
+ */
+export function subscriber({ target, url, token, courseId, after, onEvent, onProblem }) {
+  const wsUrl = url.replace(/^http/, "ws") + (target === "ceiling" ? "/" : "/graphql");
+  const ws = target === "ceiling" ? new WebSocket(wsUrl, { perMessageDeflate: false }) : new WebSocket(wsUrl, "graphql-transport-ws", { perMessageDeflate: false });
+  let settled = false;
+  const opened = new Promise((resolve) => {
+    const done = (ok) => {
+      if (!settled) {
+        settled = true;
+        resolve(ok);
+      }
+    };
+    ws.on("open", () => {
+      if (target === "ceiling") return done(true);
+      ws.send(JSON.stringify({ type: "connection_init", payload: { authorization: `Bearer ${token}` } }));
+    });
+    ws.on("message", (data) => {
+      const text = data.toString();
+      if (target === "ceiling") {
+        const m = CEILING_NEXT.exec(text);
+        if (m) onEvent(Number(m[2]), Number(m[2]), Number(m[1]));
+        else onEvent(null, null, null); // warm-up
+        return;
+      }
+      const m = EDUCA_NEXT.exec(text);
+      if (m) return onEvent(Number(m[1]), Number(m[3]), Number(m[2]));
+      const msg = JSON.parse(text);
+      if (msg.type === "connection_ack") {
+        const variables = after ? { c: courseId, after: String(after) } : { c: courseId };
+        ws.send(JSON.stringify({ id: "1", type: "subscribe", payload: { query: SUBSCRIPTION, variables } }));
+        done(true);
+      } else if (msg.type === "ping") ws.send('{"type":"pong"}');
+      else if (msg.type === "next" && msg.payload?.data?.messageAdded) {
+        onEvent(Number(msg.payload.data.messageAdded.id), null, null); // warm-up
+      } else if (msg.type !== "pong") onProblem(`${msg.type}: ${JSON.stringify(msg.payload ?? "").slice(0, 200)}`);
+    });
+    ws.on("error", (err) => {
+      onProblem(`socket error: ${err.message}`);
+      done(false);
+    });
+    ws.on("close", (code) => {
+      if (!ws.expectClose) onProblem(`socket closed: ${code}`);
+      done(false);
+    });
+  });
+  return { ws, opened, close: () => ((ws.expectClose = true), ws.terminate()) };
+}
+
+/** The ceiling's sender: a socket whose frames the ceiling server broadcasts. */
+export function ceilingSender(url) {
+  const ws = new WebSocket(url.replace(/^http/, "ws") + "/", { perMessageDeflate: false });
+  return new Promise((resolve, reject) => {
+    ws.on("open", () => resolve({ send: async (content) => (ws.send(content), null), close: () => ws.terminate() }));
+    ws.on("error", reject);
+  });
+}
+
+const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
+
+/** POST /graphql; resolves { status, body }. Plain node:http keeps the generator's cost low. */
+export function postGraphql(url, token, query, variables) {
+  const body = JSON.stringify({ query, variables });
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      `${url}/graphql`,
+      {
+        method: "POST",
+        agent,
+        headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body), authorization: `Bearer ${token}` },
+      },
+      (res) => {
+        const chunks = [];
+        res.on("data", (c) => chunks.push(c));
+        res.on("end", () => resolve({ status: res.statusCode, body: Buffer.concat(chunks).toString() }));
+      },
+    );
+    req.setTimeout(30_000, () => req.destroy(new Error("request timed out")));
+    req.on("error", reject);
+    req.end(body);
+  });
+}
+
+export const SEND = "mutation($c: ID!, $t: String!) { sendMessage(courseId: $c, content: $t) { id } }";
+export const ME = "{ me { id } }";
+
+/** Educa Chat's sender: sendMessage over HTTP; resolves the stored id, or throws. */
+export function educaSender(url, token, courseId) {
+  return {
+    async send(content) {
+      const { status, body } = await postGraphql(url, token, SEND, { c: courseId, t: content });
+      const id = /"sendMessage":\{"id":"(\d+)"/.exec(body)?.[1];
+      if (status !== 200 || !id) throw new Error(`sendMessage ${status}: ${body.slice(0, 200)}`);
+      return Number(id);
+    },
+    close() {},
+  };
+}
+
+/** Runs `tasks` (functions returning promises) with at most `limit` in flight. */
+export async function pool(tasks, limit) {
+  let next = 0;
+  const worker = async () => {
+    while (next < tasks.length) await tasks[next++]();
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, tasks.length) }, worker));
+}
