@@ -181,7 +181,7 @@ describe("moderation", () => {
       await live(onB, eventsB, room);
       const doomed = (await send(b, tokens.bob, "something regrettable"))!;
       const deleted = (ws: TestSocket, id: string) =>
-        ws.results(id).some((r) => r.data?.roomEvents?.kind === "MESSAGE_DELETED" && r.data.roomEvents.messageId === doomed);
+        ws.results(id).some((r) => r.data?.roomEvents?.kind === "MessageDeleted" && r.data.roomEvents.messageId === doomed);
       await onA.waitFor(() => onA.results(eventsA).some((r) => r.data?.roomEvents?.messageId === doomed));
       const started = Date.now();
       await graphql(b, DELETE, { id: doomed }, tokens.teacher);

@@ -1,4 +1,5 @@
 import { useEffect } from "react";
+import { AdminMessagesPage } from "./admin/AdminMessagesPage";
 import { LoginPage } from "./auth/LoginPage";
 import { useSession } from "./auth/session";
 import { ChatRoomPage } from "./chat/ChatRoomPage";
@@ -20,6 +21,8 @@ function route(pathname: string) {
       return <MyCoursesPage />;
     case "/courses/new":
       return <CreateCoursePage />;
+    case "/admin/messages":
+      return <AdminMessagesPage />;
     default:
       return (
         <main>
@@ -58,6 +61,7 @@ export function App() {
           <Link to="/">Catalogue</Link>
           <Link to="/my-courses">My courses</Link>
           {canTeach && <Link to="/courses/new">New course</Link>}
+          {canTeach && <Link to="/admin/messages">Message admin</Link>}
         </nav>
         <div className="account">
           <span aria-label="Logged in as">{session.user.username}</span>

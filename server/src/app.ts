@@ -18,6 +18,7 @@ import { createInProcessRoomBus, createRedisRoomBus, toTypeGraphqlPubSub } from 
 import { attachWebSocketServer } from "./realtime/websocket.js";
 import { createSchema } from "./schema.js";
 import { Metrics } from "./metrics.js";
+import { queryLimitRules } from "./query-limits.js";
 import { createServices } from "./services.js";
 
 export interface App {
@@ -55,6 +56,7 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
   const schema = await createSchema(toTypeGraphqlPubSub(bus));
   const formatError = makeErrorFormatter(logger, config.production);
   const httpServer = createServer();
+  const validationRules = queryLimitRules(config.limits);
   let ready = true;
 
   const ws = attachWebSocketServer({
@@ -66,14 +68,17 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
     logger,
     formatError,
     isOriginAllowed: makeOriginCheck(config.allowedOrigins),
-    maxPayloadBytes: 256 * 1024,
+    limits: config.limits,
+    validationRules,
     metrics,
   });
 
   const apollo = new ApolloServer<Context>({
     schema,
     formatError,
-    introspection: true,
+    introspection: config.limits.introspection,
+    validationRules,
+    parseOptions: { maxTokens: config.limits.maxTokens },
     includeStacktraceInErrorResponses: false,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: 5000 }),
@@ -86,6 +91,7 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
   const http = createHttpApp({
     logger,
     allowedOrigins: config.allowedOrigins,
+    maxBodyBytes: config.limits.maxHttpBodyBytes,
     clientDist: config.clientDist,
     metrics: metrics.registry,
     readiness: async () => {
@@ -108,12 +114,13 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
     graphql: expressMiddleware(apollo, {
       context: async ({ req }): Promise<Context> => {
         const em = orm.em.fork();
+        const clientAddress = req.socket.remoteAddress;
         const header = req.headers.authorization;
-        if (header === undefined || header === "") return { em, user: null, services };
+        if (header === undefined || header === "") return { em, user: null, services, clientAddress };
         const token = bearerToken(header);
         const user = token ? await services.auth.userForToken(em, token) : null;
         if (!user) throw new UnauthenticatedError("Invalid or expired token.");
-        return { em, user: { id: user.id, username: user.username, role: user.role }, services };
+        return { em, user: { id: user.id, username: user.username, role: user.role }, services, clientAddress };
       },
     }),
   });

@@ -29,6 +29,24 @@ export interface Config {
   logLevel: string;
   /** Built web client to serve at `/`; null serves no client. */
   clientDist: string | null;
+  limits: Limits;
+}
+
+/** Bounds on what one client may ask of the server; HTTP and WebSocket alike. */
+export interface Limits {
+  introspection: boolean;
+  maxQueryDepth: number;
+  maxAliases: number;
+  maxTokens: number;
+  maxCost: number;
+  maxDirectives: number;
+  maxHttpBodyBytes: number;
+  maxWsFrameBytes: number;
+  maxSubscriptionsPerSocket: number;
+  maxSocketsPerUser: number;
+  connectionInitTimeoutMs: number;
+  /** A socket whose unsent data passes this is cut off rather than growing server memory. */
+  maxSocketBufferBytes: number;
 }
 
 const durationPattern = /^(\d+)\s*(ms|s|m|h)?$/;
@@ -126,6 +144,18 @@ const envSchema = z.object({
   MIGRATE_ON_START: booleanText.optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).optional(),
   CLIENT_DIST: z.string().optional(),
+  INTROSPECTION: booleanText.default(true),
+  MAX_QUERY_DEPTH: z.coerce.number().int().min(1).default(10),
+  MAX_ALIASES: z.coerce.number().int().min(0).default(15),
+  MAX_TOKENS: z.coerce.number().int().min(10).default(2000),
+  MAX_COST: z.coerce.number().int().min(1).default(5000),
+  MAX_DIRECTIVES: z.coerce.number().int().min(0).default(20),
+  MAX_HTTP_BODY_BYTES: z.coerce.number().int().min(1024).default(100 * 1024),
+  MAX_WS_FRAME_BYTES: z.coerce.number().int().min(1024).default(256 * 1024),
+  MAX_SUBSCRIPTIONS_PER_SOCKET: z.coerce.number().int().min(1).default(50),
+  MAX_SOCKETS_PER_USER: z.coerce.number().int().min(1).default(20),
+  CONNECTION_INIT_TIMEOUT_MS: z.coerce.number().int().min(100).default(3000),
+  MAX_SOCKET_BUFFER_BYTES: z.coerce.number().int().min(1024).default(1024 * 1024),
 });
 
 export class ConfigError extends Error {
@@ -164,5 +194,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     migrateOnStart: e.MIGRATE_ON_START ?? sqlite,
     logLevel: e.LOG_LEVEL ?? "info",
     clientDist: e.CLIENT_DIST === undefined ? "client/dist" : e.CLIENT_DIST || null,
+    limits: {
+      introspection: e.INTROSPECTION,
+      maxQueryDepth: e.MAX_QUERY_DEPTH,
+      maxAliases: e.MAX_ALIASES,
+      maxTokens: e.MAX_TOKENS,
+      maxCost: e.MAX_COST,
+      maxDirectives: e.MAX_DIRECTIVES,
+      maxHttpBodyBytes: e.MAX_HTTP_BODY_BYTES,
+      maxWsFrameBytes: e.MAX_WS_FRAME_BYTES,
+      maxSubscriptionsPerSocket: e.MAX_SUBSCRIPTIONS_PER_SOCKET,
+      maxSocketsPerUser: e.MAX_SOCKETS_PER_USER,
+      connectionInitTimeoutMs: e.CONNECTION_INIT_TIMEOUT_MS,
+      maxSocketBufferBytes: e.MAX_SOCKET_BUFFER_BYTES,
+    },
   };
 }

@@ -17,6 +17,8 @@ export interface Context {
   /** A fork of the ORM's EntityManager for this operation only. */
   em: EntityManager;
   user: CurrentUser | null;
+  /** The client's network address, for login throttling. */
+  clientAddress?: string;
   services: Services;
   /** Memo for Course.isMember, so a catalogue page costs one membership query. */
   memberCourseIds?: Promise<Set<number>>;

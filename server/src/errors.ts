@@ -37,9 +37,24 @@ export class BadUserInputError extends GraphQLError {
   }
 }
 
+/**
+ * `after` names no point in this room's history (a cursor from the future or from another
+ * course): the client must reload history instead of resuming, or it would miss messages.
+ */
+export class CannotResumeError extends GraphQLError {
+  constructor() {
+    super("Cannot resume from that cursor: reload the room's history.", {
+      extensions: { code: ErrorCode.BadUserInput, field: "after", reason: "CANNOT_RESUME" },
+    });
+  }
+}
+
 export class RateLimitedError extends GraphQLError {
-  constructor(readonly retryAfterSeconds: number) {
-    super(`Too many messages: try again in ${retryAfterSeconds} s.`, {
+  constructor(
+    readonly retryAfterSeconds: number,
+    message = `Too many messages: try again in ${retryAfterSeconds} s.`,
+  ) {
+    super(message, {
       extensions: { code: ErrorCode.RateLimited, retryAfterSeconds },
     });
   }

@@ -8,8 +8,6 @@ import type { Registry } from "prom-client";
 import type { Logger } from "pino";
 import { ErrorCode } from "./errors.js";
 
-export const MAX_BODY = "100kb";
-
 /** Origin policy shared by CORS and WebSocket upgrades. */
 export function makeOriginCheck(allowedOrigins: string[]) {
   const allowed = new Set(allowedOrigins);
@@ -28,6 +26,7 @@ export function makeOriginCheck(allowedOrigins: string[]) {
 export interface HttpOptions {
   logger: Logger;
   allowedOrigins: string[];
+  maxBodyBytes: number;
   clientDist: string | null;
   readiness: () => Promise<{ ok: boolean; checks: Record<string, string> }>;
   graphql: RequestHandler;
@@ -39,11 +38,11 @@ function jsonError(status: number, message: string, code: string) {
 }
 
 /** Turns body-parser failures into GraphQL-shaped JSON errors instead of HTML pages. */
-const bodyErrors: ErrorRequestHandler = (err: { type?: string; status?: number }, _req, res, next) => {
+const bodyErrors: ErrorRequestHandler = (err: { type?: string; status?: number; limit?: number }, _req, res, next) => {
   if (res.headersSent) return next(err);
   const { status, body } =
     err.type === "entity.too.large"
-      ? jsonError(413, `Request body larger than ${MAX_BODY}.`, ErrorCode.BadUserInput)
+      ? jsonError(413, `Request body larger than ${err.limit ?? "the limit"} bytes.`, ErrorCode.BadUserInput)
       : err.type === "entity.parse.failed" || err.type === "encoding.unsupported" || err.type === "charset.unsupported"
         ? jsonError(400, "The request body is not valid JSON.", ErrorCode.BadUserInput)
         : jsonError(err.status && err.status < 500 ? err.status : 500, "Bad request.", ErrorCode.BadUserInput);
@@ -114,7 +113,7 @@ export function createHttpApp(options: HttpOptions): Express {
     cors((req, callback) => {
       callback(null, { origin: isOriginAllowed(req.headers.origin, req.headers.host), maxAge: 600 });
     }),
-    express.json({ limit: MAX_BODY }),
+    express.json({ limit: options.maxBodyBytes }),
     bodyErrors,
     options.graphql,
   );

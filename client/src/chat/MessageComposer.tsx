@@ -1,6 +1,12 @@
 import { useEffect, useId, useRef, useState, type FormEvent } from "react";
 
-export function MessageComposer({ onSend }: { onSend: (content: string) => Promise<boolean> }) {
+interface Props {
+  onSend: (content: string) => Promise<boolean>;
+  /** Why the reader cannot post (announcement-only); the composer is disabled when set. */
+  disabledReason?: string | null;
+}
+
+export function MessageComposer({ onSend, disabledReason }: Props) {
   const [draft, setDraft] = useState("");
   const input = useRef<HTMLInputElement>(null);
   // Sends one at a time, in the order typed, while the input is already free for the next one.
@@ -11,6 +17,7 @@ export function MessageComposer({ onSend }: { onSend: (content: string) => Promi
 
   function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
+    if (disabledReason) return;
     const content = draft;
     input.current?.focus();
     if (!content.trim()) return;
@@ -35,8 +42,17 @@ export function MessageComposer({ onSend }: { onSend: (content: string) => Promi
         placeholder="Write a message…"
         autoComplete="off"
         enterKeyHint="send"
+        disabled={Boolean(disabledReason)}
+        aria-describedby={disabledReason ? `${id}-why` : undefined}
       />
-      <button type="submit">Send</button>
+      <button type="submit" disabled={Boolean(disabledReason)}>
+        Send
+      </button>
+      {disabledReason && (
+        <span id={`${id}-why`} className="visually-hidden">
+          {disabledReason}
+        </span>
+      )}
     </form>
   );
 }

@@ -8,7 +8,14 @@ function formatTime(date: Date): string {
   return date.toDateString() === new Date().toDateString() ? timeFormat.format(date) : dateTimeFormat.format(date);
 }
 
-export function MessageItem({ message, mine }: { message: ChatMessage; mine: boolean }) {
+interface Props {
+  message: ChatMessage;
+  mine: boolean;
+  /** Present when the reader may delete this message. */
+  onDelete?: (message: ChatMessage) => void;
+}
+
+export function MessageItem({ message, mine, onDelete }: Props) {
   const sent = new Date(message.sentOn);
   return (
     <li className={mine ? "message mine" : "message"} data-message-id={message.id}>
@@ -17,6 +24,11 @@ export function MessageItem({ message, mine }: { message: ChatMessage; mine: boo
         <time dateTime={message.sentOn} title={dateTimeFormat.format(sent)}>
           {formatTime(sent)}
         </time>
+        {onDelete && (
+          <button type="button" className="link delete" onClick={() => onDelete(message)} aria-label={`Delete message from ${mine ? "me" : message.user.username}`}>
+            Delete
+          </button>
+        )}
       </div>
       {/* Plain React text: the content is never parsed as HTML. */}
       <p className="content">{message.content}</p>

@@ -8,12 +8,15 @@ interface Props {
   hasEarlier: boolean;
   loadingEarlier: boolean;
   onLoadEarlier: () => void;
+  /** Whether the reader may delete a message; omitted when nobody may. */
+  canDelete?: (message: ChatMessage) => boolean;
+  onDelete?: (message: ChatMessage) => void;
 }
 
 const NEAR_BOTTOM_PX = 48;
 
 /** Follows new messages unless the reader scrolled up; keeps the view still when paging back. */
-export function MessageList({ messages, userId, hasEarlier, loadingEarlier, onLoadEarlier }: Props) {
+export function MessageList({ messages, userId, hasEarlier, loadingEarlier, onLoadEarlier, canDelete, onDelete }: Props) {
   const scroller = useRef<HTMLDivElement>(null);
   const atBottom = useRef(true);
   const previous = useRef<{ oldest?: string; newest?: string; height: number }>({ height: 0 });
@@ -75,7 +78,12 @@ export function MessageList({ messages, userId, hasEarlier, loadingEarlier, onLo
         ) : (
           <ol className="message-list" data-testid="message-list">
             {messages.map((message) => (
-              <MessageItem key={message.id} message={message} mine={message.user.id === userId} />
+              <MessageItem
+                key={message.id}
+                message={message}
+                mine={message.user.id === userId}
+                onDelete={onDelete && canDelete?.(message) ? onDelete : undefined}
+              />
             ))}
           </ol>
         )}

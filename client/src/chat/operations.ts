@@ -30,14 +30,31 @@ export const SendMessageDocument = graphql(`
   }
 `);
 
-export const MessageAddedDocument = graphql(`
-  subscription MessageAdded($courseId: ID!, $after: ID) {
-    messageAdded(courseId: $courseId, after: $after) {
+export const RoomEventsDocument = graphql(`
+  subscription RoomEvents($courseId: ID!, $after: ID) {
+    roomEvents(courseId: $courseId, after: $after) {
+      kind
+      messageId
+      message {
+        id
+        courseId
+        content
+        sentOn
+        user {
+          id
+          username
+        }
+      }
+    }
+  }
+`);
+
+export const DeleteMessageDocument = graphql(`
+  mutation DeleteMessage($messageId: ID!) {
+    deleteMessage(messageId: $messageId) {
       id
-      courseId
-      content
-      sentOn
-      user {
+      deletedAt
+      deletedBy {
         id
         username
       }

@@ -2,7 +2,7 @@ import { useCallback, useEffect, useRef, useState } from "react";
 import { useApi } from "../api-context";
 import { describeError, errorCode } from "../errors";
 import type { MessagesQuery } from "../gql/graphql";
-import { MessageAddedDocument, MessagesDocument, SendMessageDocument } from "./operations";
+import { DeleteMessageDocument, MessagesDocument, RoomEventsDocument, SendMessageDocument } from "./operations";
 
 export type ChatMessage = MessagesQuery["messages"][number];
 
@@ -10,6 +10,13 @@ export const PAGE_SIZE = 5;
 export const MAX_LENGTH = 4000;
 
 export type RoomStatus = "loading" | "ready" | "forbidden" | "failed";
+
+/** Authors may delete their own messages for this long (moderators always). */
+export const AUTHOR_DELETE_WINDOW_MS = 15 * 60 * 1000;
+
+/** The server refuses students' messages in announcement-only rooms with FORBIDDEN too. */
+const isAnnouncementOnlyRefusal = (error: unknown) =>
+  errorCode(error) === "FORBIDDEN" && /announcement/i.test(error instanceof Error ? error.message : "");
 
 export interface ChatRoom {
   status: RoomStatus;
@@ -22,6 +29,10 @@ export interface ChatRoom {
   loadEarlier(): Promise<void>;
   /** Resolves true when the message was accepted. */
   send(content: string): Promise<boolean>;
+  /** Deletes a message for everyone; resolves true when the server accepted. */
+  remove(messageId: string): Promise<boolean>;
+  /** Set when a send was refused because the room became announcement-only. */
+  announcementOnlyRefused: boolean;
   clearError(): void;
 }
 
@@ -33,16 +44,19 @@ export function useChatRoom(courseId: string, userId: string): ChatRoom {
   const [loadingEarlier, setLoadingEarlier] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [announcement, setAnnouncement] = useState<ChatMessage | null>(null);
+  const [announcementOnlyRefused, setAnnouncementOnlyRefused] = useState(false);
   // Kept in refs (not only state) so a reconnect reads the newest id synchronously.
   const known = useRef(new Map<string, ChatMessage>());
   const newestId = useRef<string | null>(null);
   const oldestId = useRef<string | null>(null);
+  // Deleted ids never come back, even if a late mutation result or replay repeats them.
+  const deleted = useRef(new Set<string>());
 
   /** Merges by id: the same message may come from the mutation, the subscription and a replay. */
   const add = useCallback((incoming: ChatMessage[]): boolean => {
     let changed = false;
     for (const message of incoming) {
-      if (known.current.has(message.id)) continue;
+      if (known.current.has(message.id) || deleted.current.has(message.id)) continue;
       known.current.set(message.id, message);
       changed = true;
     }
@@ -54,27 +68,44 @@ export function useChatRoom(courseId: string, userId: string): ChatRoom {
     return true;
   }, []);
 
+  /** Drops a deleted message; newestId and oldestId stay as they were, still valid cursors. */
+  const drop = useCallback((messageId: string) => {
+    deleted.current.add(messageId);
+    if (!known.current.delete(messageId)) return;
+    setMessages((current) => current.filter((m) => m.id !== messageId));
+    setAnnouncement((current) => (current?.id === messageId ? null : current));
+  }, []);
+
   // History first, then the live feed resuming from it: no gap between the two.
   useEffect(() => {
     let cancelled = false;
     let live: { unsubscribe(): void } | null = null;
     let unlisten: (() => void)[] = [];
 
+    // Removed from the course or left it: the server ends the stream with FORBIDDEN.
+    const lost = (caught: unknown) => {
+      if (errorCode(caught) === "FORBIDDEN") setStatus("forbidden");
+      else setError(describeError(caught));
+    };
+
     const follow = () => {
       live?.unsubscribe();
       live = client
-        .subscribe({ query: MessageAddedDocument, variables: { courseId, after: newestId.current } })
+        .subscribe({ query: RoomEventsDocument, variables: { courseId, after: newestId.current } })
         .subscribe({
           next: (result) => {
-            const message = result.data?.messageAdded;
-            if (message) {
+            const event = result.data?.roomEvents;
+            // Decided by the payload, not the enum spelling: additions carry the message.
+            if (event?.message) {
+              const message = event.message;
               if (add([message]) && message.user.id !== userId) setAnnouncement(message);
+            } else if (event) {
+              drop(event.messageId);
             } else if (result.error) {
-              if (errorCode(result.error) === "FORBIDDEN") setStatus("forbidden");
-              else setError(describeError(result.error));
+              lost(result.error);
             }
           },
-          error: (caught: unknown) => setError(describeError(caught)),
+          error: lost,
         });
     };
 
@@ -118,7 +149,7 @@ export function useChatRoom(courseId: string, userId: string): ChatRoom {
       live?.unsubscribe();
       unlisten.forEach((off) => off());
     };
-  }, [client, ws, courseId, userId, add]);
+  }, [client, ws, courseId, userId, add, drop]);
 
   const loadEarlier = useCallback(async () => {
     if (!oldestId.current) return;
@@ -155,6 +186,11 @@ export function useChatRoom(courseId: string, userId: string): ChatRoom {
         setError(null);
         return true;
       } catch (caught) {
+        if (isAnnouncementOnlyRefusal(caught)) {
+          setAnnouncementOnlyRefused(true);
+          setError((caught as Error).message);
+          return false;
+        }
         if (errorCode(caught) === "FORBIDDEN") setStatus("forbidden");
         setError(describeError(caught));
         return false;
@@ -163,6 +199,38 @@ export function useChatRoom(courseId: string, userId: string): ChatRoom {
     [client, courseId, add],
   );
 
+  const remove = useCallback(
+    async (messageId: string) => {
+      try {
+        const result = await client.mutate({ mutation: DeleteMessageDocument, variables: { messageId } });
+        if (result.error) throw result.error;
+        drop(messageId);
+        setError(null);
+        return true;
+      } catch (caught) {
+        setError(
+          errorCode(caught) === "FORBIDDEN"
+            ? "You can no longer delete this message: authors may delete their own for 15 minutes."
+            : describeError(caught),
+        );
+        return false;
+      }
+    },
+    [client, drop],
+  );
+
   const clearError = useCallback(() => setError(null), []);
-  return { status, messages, hasEarlier, loadingEarlier, error, announcement, loadEarlier, send, clearError };
+  return {
+    status,
+    messages,
+    hasEarlier,
+    loadingEarlier,
+    error,
+    announcement,
+    loadEarlier,
+    send,
+    remove,
+    announcementOnlyRefused,
+    clearError,
+  };
 }

@@ -1,10 +1,15 @@
 import { useQuery } from "@apollo/client/react";
+import { useUser } from "../auth/session";
 import { describeError } from "../errors";
 import { Link } from "../router";
 import { EnrollButton } from "./EnrollButton";
+import { LeaveCourseButton } from "./LeaveCourseButton";
 import { CourseDocument } from "./operations";
+import { RoomSettingsForm } from "./RoomSettingsForm";
+import { StudentRoster } from "./StudentRoster";
 
 export function CoursePage({ courseId }: { courseId: string }) {
+  const user = useUser();
   const { data, loading, error } = useQuery(CourseDocument, { variables: { id: courseId }, fetchPolicy: "cache-and-network" });
   if (error) return <main><p role="alert" className="error">{describeError(error)}</p></main>;
   if (loading && !data) return <main><p>Loading course…</p></main>;
@@ -17,8 +22,10 @@ export function CoursePage({ courseId }: { courseId: string }) {
       </main>
     );
   }
+  const owner = course.owner.id === user.id;
+  const moderator = owner || user.role === "Staff";
   return (
-    <main>
+    <main className="course-page">
       <h1>{course.title}</h1>
       <p className="muted">
         Taught by {course.owner.username} · created{" "}
@@ -33,7 +40,18 @@ export function CoursePage({ courseId }: { courseId: string }) {
         ) : (
           <EnrollButton courseId={course.id} title={course.title} />
         )}
+        {course.isMember && !owner && <LeaveCourseButton courseId={course.id} title={course.title} />}
       </div>
+      {moderator && (
+        <>
+          <RoomSettingsForm
+            courseId={course.id}
+            announcementOnly={course.announcementOnly}
+            slowModeSeconds={course.slowModeSeconds}
+          />
+          <StudentRoster courseId={course.id} />
+        </>
+      )}
     </main>
   );
 }

@@ -38,6 +38,8 @@ export const CourseDocument = graphql(`
       overview
       createdAt
       isMember
+      announcementOnly
+      slowModeSeconds
       owner {
         id
         username
@@ -66,6 +68,42 @@ export const CreateCourseDocument = graphql(`
         id
         username
       }
+    }
+  }
+`);
+
+export const CourseStudentsDocument = graphql(`
+  query CourseStudents($courseId: ID!) {
+    courseStudents(courseId: $courseId) {
+      id
+      username
+    }
+  }
+`);
+
+export const RemoveStudentDocument = graphql(`
+  mutation RemoveStudent($courseId: ID!, $userId: ID!) {
+    removeStudent(courseId: $courseId, userId: $userId) {
+      id
+    }
+  }
+`);
+
+export const LeaveCourseDocument = graphql(`
+  mutation LeaveCourse($courseId: ID!) {
+    leaveCourse(courseId: $courseId) {
+      id
+      isMember
+    }
+  }
+`);
+
+export const UpdateRoomSettingsDocument = graphql(`
+  mutation UpdateRoomSettings($courseId: ID!, $announcementOnly: Boolean, $slowModeSeconds: Int) {
+    updateRoomSettings(courseId: $courseId, announcementOnly: $announcementOnly, slowModeSeconds: $slowModeSeconds) {
+      id
+      announcementOnly
+      slowModeSeconds
     }
   }
 `);

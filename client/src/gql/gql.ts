@@ -14,28 +14,40 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
  * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
  */
 type Documents = {
+    "\n  query AdminMessages($filter: MessageFilter, $first: Int, $after: ID) {\n    adminMessages(filter: $filter, first: $first, after: $after) {\n      totalCount\n      endCursor\n      hasNextPage\n      nodes {\n        id\n        content\n        sentOn\n        deletedAt\n        course {\n          id\n          title\n        }\n        user {\n          id\n          username\n        }\n        deletedBy {\n          id\n          username\n        }\n      }\n    }\n  }\n": typeof types.AdminMessagesDocument,
     "\n  mutation Login($username: String!, $password: String!) {\n    login(username: $username, password: $password) {\n      token\n      user {\n        id\n        username\n        role\n      }\n    }\n  }\n": typeof types.LoginDocument,
     "\n  mutation Register($username: String!, $password: String!) {\n    register(username: $username, password: $password) {\n      token\n      user {\n        id\n        username\n        role\n      }\n    }\n  }\n": typeof types.RegisterDocument,
     "\n  query Messages($courseId: ID!, $last: Int, $before: ID) {\n    messages(courseId: $courseId, last: $last, before: $before) {\n      id\n      courseId\n      content\n      sentOn\n      user {\n        id\n        username\n      }\n    }\n  }\n": typeof types.MessagesDocument,
     "\n  mutation SendMessage($courseId: ID!, $content: String!) {\n    sendMessage(courseId: $courseId, content: $content) {\n      id\n      courseId\n      content\n      sentOn\n      user {\n        id\n        username\n      }\n    }\n  }\n": typeof types.SendMessageDocument,
-    "\n  subscription MessageAdded($courseId: ID!, $after: ID) {\n    messageAdded(courseId: $courseId, after: $after) {\n      id\n      courseId\n      content\n      sentOn\n      user {\n        id\n        username\n      }\n    }\n  }\n": typeof types.MessageAddedDocument,
+    "\n  subscription RoomEvents($courseId: ID!, $after: ID) {\n    roomEvents(courseId: $courseId, after: $after) {\n      kind\n      messageId\n      message {\n        id\n        courseId\n        content\n        sentOn\n        user {\n          id\n          username\n        }\n      }\n    }\n  }\n": typeof types.RoomEventsDocument,
+    "\n  mutation DeleteMessage($messageId: ID!) {\n    deleteMessage(messageId: $messageId) {\n      id\n      deletedAt\n      deletedBy {\n        id\n        username\n      }\n    }\n  }\n": typeof types.DeleteMessageDocument,
     "\n  query Courses {\n    courses {\n      id\n      title\n      overview\n      isMember\n      owner {\n        id\n        username\n      }\n    }\n  }\n": typeof types.CoursesDocument,
     "\n  query MyCourses {\n    myCourses {\n      id\n      title\n      overview\n      isMember\n      owner {\n        id\n        username\n      }\n    }\n  }\n": typeof types.MyCoursesDocument,
-    "\n  query Course($id: ID!) {\n    course(id: $id) {\n      id\n      title\n      overview\n      createdAt\n      isMember\n      owner {\n        id\n        username\n      }\n    }\n  }\n": typeof types.CourseDocument,
+    "\n  query Course($id: ID!) {\n    course(id: $id) {\n      id\n      title\n      overview\n      createdAt\n      isMember\n      announcementOnly\n      slowModeSeconds\n      owner {\n        id\n        username\n      }\n    }\n  }\n": typeof types.CourseDocument,
     "\n  mutation Enroll($courseId: ID!) {\n    enroll(courseId: $courseId) {\n      id\n      isMember\n    }\n  }\n": typeof types.EnrollDocument,
     "\n  mutation CreateCourse($title: String!, $overview: String) {\n    createCourse(title: $title, overview: $overview) {\n      id\n      title\n      overview\n      isMember\n      owner {\n        id\n        username\n      }\n    }\n  }\n": typeof types.CreateCourseDocument,
+    "\n  query CourseStudents($courseId: ID!) {\n    courseStudents(courseId: $courseId) {\n      id\n      username\n    }\n  }\n": typeof types.CourseStudentsDocument,
+    "\n  mutation RemoveStudent($courseId: ID!, $userId: ID!) {\n    removeStudent(courseId: $courseId, userId: $userId) {\n      id\n    }\n  }\n": typeof types.RemoveStudentDocument,
+    "\n  mutation LeaveCourse($courseId: ID!) {\n    leaveCourse(courseId: $courseId) {\n      id\n      isMember\n    }\n  }\n": typeof types.LeaveCourseDocument,
+    "\n  mutation UpdateRoomSettings($courseId: ID!, $announcementOnly: Boolean, $slowModeSeconds: Int) {\n    updateRoomSettings(courseId: $courseId, announcementOnly: $announcementOnly, slowModeSeconds: $slowModeSeconds) {\n      id\n      announcementOnly\n      slowModeSeconds\n    }\n  }\n": typeof types.UpdateRoomSettingsDocument,
 };
 const documents: Documents = {
+    "\n  query AdminMessages($filter: MessageFilter, $first: Int, $after: ID) {\n    adminMessages(filter: $filter, first: $first, after: $after) {\n      totalCount\n      endCursor\n      hasNextPage\n      nodes {\n        id\n        content\n        sentOn\n        deletedAt\n        course {\n          id\n          title\n        }\n        user {\n          id\n          username\n        }\n        deletedBy {\n          id\n          username\n        }\n      }\n    }\n  }\n": types.AdminMessagesDocument,
     "\n  mutation Login($username: String!, $password: String!) {\n    login(username: $username, password: $password) {\n      token\n      user {\n        id\n        username\n        role\n      }\n    }\n  }\n": types.LoginDocument,
     "\n  mutation Register($username: String!, $password: String!) {\n    register(username: $username, password: $password) {\n      token\n      user {\n        id\n        username\n        role\n      }\n    }\n  }\n": types.RegisterDocument,
     "\n  query Messages($courseId: ID!, $last: Int, $before: ID) {\n    messages(courseId: $courseId, last: $last, before: $before) {\n      id\n      courseId\n      content\n      sentOn\n      user {\n        id\n        username\n      }\n    }\n  }\n": types.MessagesDocument,
     "\n  mutation SendMessage($courseId: ID!, $content: String!) {\n    sendMessage(courseId: $courseId, content: $content) {\n      id\n      courseId\n      content\n      sentOn\n      user {\n        id\n        username\n      }\n    }\n  }\n": types.SendMessageDocument,
-    "\n  subscription MessageAdded($courseId: ID!, $after: ID) {\n    messageAdded(courseId: $courseId, after: $after) {\n      id\n      courseId\n      content\n      sentOn\n      user {\n        id\n        username\n      }\n    }\n  }\n": types.MessageAddedDocument,
+    "\n  subscription RoomEvents($courseId: ID!, $after: ID) {\n    roomEvents(courseId: $courseId, after: $after) {\n      kind\n      messageId\n      message {\n        id\n        courseId\n        content\n        sentOn\n        user {\n          id\n          username\n        }\n      }\n    }\n  }\n": types.RoomEventsDocument,
+    "\n  mutation DeleteMessage($messageId: ID!) {\n    deleteMessage(messageId: $messageId) {\n      id\n      deletedAt\n      deletedBy {\n        id\n        username\n      }\n    }\n  }\n": types.DeleteMessageDocument,
     "\n  query Courses {\n    courses {\n      id\n      title\n      overview\n      isMember\n      owner {\n        id\n        username\n      }\n    }\n  }\n": types.CoursesDocument,
     "\n  query MyCourses {\n    myCourses {\n      id\n      title\n      overview\n      isMember\n      owner {\n        id\n        username\n      }\n    }\n  }\n": types.MyCoursesDocument,
-    "\n  query Course($id: ID!) {\n    course(id: $id) {\n      id\n      title\n      overview\n      createdAt\n      isMember\n      owner {\n        id\n        username\n      }\n    }\n  }\n": types.CourseDocument,
+    "\n  query Course($id: ID!) {\n    course(id: $id) {\n      id\n      title\n      overview\n      createdAt\n      isMember\n      announcementOnly\n      slowModeSeconds\n      owner {\n        id\n        username\n      }\n    }\n  }\n": types.CourseDocument,
     "\n  mutation Enroll($courseId: ID!) {\n    enroll(courseId: $courseId) {\n      id\n      isMember\n    }\n  }\n": types.EnrollDocument,
     "\n  mutation CreateCourse($title: String!, $overview: String) {\n    createCourse(title: $title, overview: $overview) {\n      id\n      title\n      overview\n      isMember\n      owner {\n        id\n        username\n      }\n    }\n  }\n": types.CreateCourseDocument,
+    "\n  query CourseStudents($courseId: ID!) {\n    courseStudents(courseId: $courseId) {\n      id\n      username\n    }\n  }\n": types.CourseStudentsDocument,
+    "\n  mutation RemoveStudent($courseId: ID!, $userId: ID!) {\n    removeStudent(courseId: $courseId, userId: $userId) {\n      id\n    }\n  }\n": types.RemoveStudentDocument,
+    "\n  mutation LeaveCourse($courseId: ID!) {\n    leaveCourse(courseId: $courseId) {\n      id\n      isMember\n    }\n  }\n": types.LeaveCourseDocument,
+    "\n  mutation UpdateRoomSettings($courseId: ID!, $announcementOnly: Boolean, $slowModeSeconds: Int) {\n    updateRoomSettings(courseId: $courseId, announcementOnly: $announcementOnly, slowModeSeconds: $slowModeSeconds) {\n      id\n      announcementOnly\n      slowModeSeconds\n    }\n  }\n": types.UpdateRoomSettingsDocument,
 };
 
 /**
@@ -55,6 +67,10 @@ export function graphql(source: string): unknown;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
+export function graphql(source: "\n  query AdminMessages($filter: MessageFilter, $first: Int, $after: ID) {\n    adminMessages(filter: $filter, first: $first, after: $after) {\n      totalCount\n      endCursor\n      hasNextPage\n      nodes {\n        id\n        content\n        sentOn\n        deletedAt\n        course {\n          id\n          title\n        }\n        user {\n          id\n          username\n        }\n        deletedBy {\n          id\n          username\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query AdminMessages($filter: MessageFilter, $first: Int, $after: ID) {\n    adminMessages(filter: $filter, first: $first, after: $after) {\n      totalCount\n      endCursor\n      hasNextPage\n      nodes {\n        id\n        content\n        sentOn\n        deletedAt\n        course {\n          id\n          title\n        }\n        user {\n          id\n          username\n        }\n        deletedBy {\n          id\n          username\n        }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
 export function graphql(source: "\n  mutation Login($username: String!, $password: String!) {\n    login(username: $username, password: $password) {\n      token\n      user {\n        id\n        username\n        role\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation Login($username: String!, $password: String!) {\n    login(username: $username, password: $password) {\n      token\n      user {\n        id\n        username\n        role\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
@@ -71,7 +87,11 @@ export function graphql(source: "\n  mutation SendMessage($courseId: ID!, $conte
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  subscription MessageAdded($courseId: ID!, $after: ID) {\n    messageAdded(courseId: $courseId, after: $after) {\n      id\n      courseId\n      content\n      sentOn\n      user {\n        id\n        username\n      }\n    }\n  }\n"): (typeof documents)["\n  subscription MessageAdded($courseId: ID!, $after: ID) {\n    messageAdded(courseId: $courseId, after: $after) {\n      id\n      courseId\n      content\n      sentOn\n      user {\n        id\n        username\n      }\n    }\n  }\n"];
+export function graphql(source: "\n  subscription RoomEvents($courseId: ID!, $after: ID) {\n    roomEvents(courseId: $courseId, after: $after) {\n      kind\n      messageId\n      message {\n        id\n        courseId\n        content\n        sentOn\n        user {\n          id\n          username\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  subscription RoomEvents($courseId: ID!, $after: ID) {\n    roomEvents(courseId: $courseId, after: $after) {\n      kind\n      messageId\n      message {\n        id\n        courseId\n        content\n        sentOn\n        user {\n          id\n          username\n        }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation DeleteMessage($messageId: ID!) {\n    deleteMessage(messageId: $messageId) {\n      id\n      deletedAt\n      deletedBy {\n        id\n        username\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation DeleteMessage($messageId: ID!) {\n    deleteMessage(messageId: $messageId) {\n      id\n      deletedAt\n      deletedBy {\n        id\n        username\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -83,7 +103,7 @@ export function graphql(source: "\n  query MyCourses {\n    myCourses {\n      i
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query Course($id: ID!) {\n    course(id: $id) {\n      id\n      title\n      overview\n      createdAt\n      isMember\n      owner {\n        id\n        username\n      }\n    }\n  }\n"): (typeof documents)["\n  query Course($id: ID!) {\n    course(id: $id) {\n      id\n      title\n      overview\n      createdAt\n      isMember\n      owner {\n        id\n        username\n      }\n    }\n  }\n"];
+export function graphql(source: "\n  query Course($id: ID!) {\n    course(id: $id) {\n      id\n      title\n      overview\n      createdAt\n      isMember\n      announcementOnly\n      slowModeSeconds\n      owner {\n        id\n        username\n      }\n    }\n  }\n"): (typeof documents)["\n  query Course($id: ID!) {\n    course(id: $id) {\n      id\n      title\n      overview\n      createdAt\n      isMember\n      announcementOnly\n      slowModeSeconds\n      owner {\n        id\n        username\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -92,6 +112,22 @@ export function graphql(source: "\n  mutation Enroll($courseId: ID!) {\n    enro
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation CreateCourse($title: String!, $overview: String) {\n    createCourse(title: $title, overview: $overview) {\n      id\n      title\n      overview\n      isMember\n      owner {\n        id\n        username\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation CreateCourse($title: String!, $overview: String) {\n    createCourse(title: $title, overview: $overview) {\n      id\n      title\n      overview\n      isMember\n      owner {\n        id\n        username\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query CourseStudents($courseId: ID!) {\n    courseStudents(courseId: $courseId) {\n      id\n      username\n    }\n  }\n"): (typeof documents)["\n  query CourseStudents($courseId: ID!) {\n    courseStudents(courseId: $courseId) {\n      id\n      username\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RemoveStudent($courseId: ID!, $userId: ID!) {\n    removeStudent(courseId: $courseId, userId: $userId) {\n      id\n    }\n  }\n"): (typeof documents)["\n  mutation RemoveStudent($courseId: ID!, $userId: ID!) {\n    removeStudent(courseId: $courseId, userId: $userId) {\n      id\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation LeaveCourse($courseId: ID!) {\n    leaveCourse(courseId: $courseId) {\n      id\n      isMember\n    }\n  }\n"): (typeof documents)["\n  mutation LeaveCourse($courseId: ID!) {\n    leaveCourse(courseId: $courseId) {\n      id\n      isMember\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation UpdateRoomSettings($courseId: ID!, $announcementOnly: Boolean, $slowModeSeconds: Int) {\n    updateRoomSettings(courseId: $courseId, announcementOnly: $announcementOnly, slowModeSeconds: $slowModeSeconds) {\n      id\n      announcementOnly\n      slowModeSeconds\n    }\n  }\n"): (typeof documents)["\n  mutation UpdateRoomSettings($courseId: ID!, $announcementOnly: Boolean, $slowModeSeconds: Int) {\n    updateRoomSettings(courseId: $courseId, announcementOnly: $announcementOnly, slowModeSeconds: $slowModeSeconds) {\n      id\n      announcementOnly\n      slowModeSeconds\n    }\n  }\n"];
 
 export function graphql(source: string) {
   return (documents as any)[source] ?? {};

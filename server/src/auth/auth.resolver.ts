@@ -28,7 +28,7 @@ export class AuthResolver {
 
   @Mutation(() => AuthPayload, { description: "Exchanges a username and password for a token." })
   login(@Args(() => CredentialsArgs) { username, password }: CredentialsArgs, @Ctx() ctx: Context): Promise<AuthPayload> {
-    return ctx.services.auth.login(ctx.em, username, password);
+    return ctx.services.auth.login(ctx.em, username, password, ctx.clientAddress);
   }
 
   @Authorized(Role.Staff)

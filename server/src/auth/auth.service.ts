@@ -4,7 +4,8 @@ import { z } from "zod";
 import { BadUserInputError } from "../errors.js";
 import { parseInput } from "../validation.js";
 import type { CurrentUser } from "./current-user.js";
-import { TokenService } from "./tokens.js";
+import type { LoginThrottle } from "./login-throttle.js";
+import type { TokenService } from "./tokens.js";
 import { Role, User } from "./user.entity.js";
 
 export const usernameSchema = z
@@ -30,7 +31,10 @@ export class AuthService {
   // A real hash to verify against when the username is unknown, so both paths take as long.
   private readonly decoyHash: Promise<string> = argon2.hash("decoy-password-for-timing", hashOptions);
 
-  constructor(readonly tokens: TokenService) {}
+  constructor(
+    readonly tokens: TokenService,
+    private readonly throttle: LoginThrottle,
+  ) {}
 
   async createUser(em: EntityManager, username: string, password: string, role = Role.Student): Promise<User> {
     const name = parseInput(usernameSchema, username, "username");
@@ -58,12 +62,16 @@ export class AuthService {
     return { user, token: await this.tokens.issue(user.id) };
   }
 
-  async login(em: EntityManager, username: string, password: string): Promise<AuthResult> {
+  async login(em: EntityManager, username: string, password: string, address?: string): Promise<AuthResult> {
     const key = typeof username === "string" ? username.trim().toLowerCase() : "";
+    await this.throttle.admit(key, address);
     const user = await em.findOne(User, { usernameKey: key }, { populate: ["passwordHash"] });
     const hash = user?.passwordHash ?? (await this.decoyHash);
     const matches = await argon2.verify(hash, password).catch(() => false);
-    if (!user || !matches) throw new BadUserInputError("Wrong username or password.");
+    if (!user || !matches) {
+      await this.throttle.failed(key);
+      throw new BadUserInputError("Wrong username or password.");
+    }
     return { user, token: await this.tokens.issue(user.id) };
   }
 

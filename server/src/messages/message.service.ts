@@ -8,7 +8,7 @@ import type { DatabaseTarget } from "../config.js";
 import { Course } from "../courses/course.entity.js";
 import type { CourseService } from "../courses/course.service.js";
 import { lockRoom } from "../db/room-lock.js";
-import { BadUserInputError, ForbiddenError, RateLimitedError } from "../errors.js";
+import { BadUserInputError, CannotResumeError, ForbiddenError, RateLimitedError } from "../errors.js";
 import { parseId } from "../ids.js";
 import type { Metrics } from "../metrics.js";
 import type { RoomBus } from "../realtime/room-bus.js";
@@ -137,15 +137,17 @@ export class MessageService {
     const { metrics } = this;
     metrics.activeSubscriptions.inc();
     return replayThenLive<MessagePayload>({
-      subscribe: (push) => this.bus.subscribe(MESSAGES_TOPIC, course, push),
+      subscribe: (push) => this.bus.subscribe(MESSAGES_TOPIC, course, push, () => push({ kind: "resync" })),
       // A removal publishes its revocation under the room lock before committing: checking
       // again under that lock, now that we are subscribed, closes the window in between.
       afterSubscribe: () =>
         this.orm.em.fork().transactional(async (tx) => {
           await lockRoom(tx, this.database, course);
           if (!(await this.courses.roomAccess(tx, user, course))) throw new ForbiddenError();
+          if (resumeFrom !== null) await this.checkResumable(tx, course, resumeFrom);
         }),
       revocationError: (event) => (event.userId === String(user.id) ? new ForbiddenError() : null),
+      overflowError: () => new RateLimitedError(1, "Too far behind: subscribe again with `after` to catch up."),
       after: resumeFrom,
       // A fresh fork per read: a subscription may live for hours, an identity map must not.
       latestId: async () => {
@@ -168,6 +170,16 @@ export class MessageService {
   /** Additions only, for `messageAdded`. */
   async subscribe(user: CurrentUser, courseId: unknown, after: string | null | undefined): Promise<AsyncIterableIterator<MessagePayload>> {
     return filterStream(await this.roomStream(user, courseId, after), (event): event is MessagePayload => event.kind === "added");
+  }
+
+  /** A cursor must be a message of this course, or at least not beyond its newest. */
+  private async checkResumable(em: EntityManager, courseId: number, after: number): Promise<void> {
+    const [row] = await (em as SqlEntityManager).execute<{ course_id: number | null; latest: number | string | null }[]>(
+      "select (select course_id from messages where id = ?) as course_id, (select max(id) from messages where course_id = ?) as latest",
+      [after, courseId],
+    );
+    const ownedByAnother = row?.course_id !== null && row?.course_id !== undefined && Number(row.course_id) !== courseId;
+    if (ownedByAnother || after > Number(row?.latest ?? 0)) throw new CannotResumeError();
   }
 
   private async storedAfter(courseId: number, afterId: number, limit: number): Promise<MessagePayload[]> {

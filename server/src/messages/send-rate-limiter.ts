@@ -12,7 +12,7 @@ export interface SharedStore {
  * A limiter in Redis when there is one (every instance shares the count), else in memory.
  * Should Redis fail, an in-memory limiter stands in rather than letting floods through.
  */
-function makeLimiter(name: string, points: number, durationSeconds: number, store?: SharedStore) {
+export function makeLimiter(name: string, points: number, durationSeconds: number, store?: SharedStore) {
   const options = { points, duration: Math.max(1, Math.round(durationSeconds)) };
   const memory = new RateLimiterMemory({ ...options, keyPrefix: name });
   return store
@@ -20,7 +20,7 @@ function makeLimiter(name: string, points: number, durationSeconds: number, stor
     : memory;
 }
 
-async function consumeOrRefuse(limiter: RateLimiterMemory | RateLimiterRedis, key: string): Promise<void> {
+export async function consumeOrRefuse(limiter: RateLimiterMemory | RateLimiterRedis, key: string): Promise<void> {
   try {
     await limiter.consume(key);
   } catch (rejection) {

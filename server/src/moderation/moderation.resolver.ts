@@ -61,7 +61,7 @@ export class ModerationResolver {
   })
   roomEvents(@Root() event: MessagePayload | DeletionEvent, @Args(() => MessageAddedArgs) _args: MessageAddedArgs): RoomEvent {
     return event.kind === "added"
-      ? { kind: RoomEventKind.MESSAGE_ADDED, messageId: event.id, message: MessageView.fromPayload(event) }
-      : { kind: RoomEventKind.MESSAGE_DELETED, messageId: event.id, message: null };
+      ? { kind: RoomEventKind.MessageAdded, messageId: event.id, message: MessageView.fromPayload(event) }
+      : { kind: RoomEventKind.MessageDeleted, messageId: event.id, message: null };
   }
 }

@@ -77,8 +77,8 @@ export class MessagePage {
 }
 
 export enum RoomEventKind {
-  MESSAGE_ADDED = "MESSAGE_ADDED",
-  MESSAGE_DELETED = "MESSAGE_DELETED",
+  MessageAdded = "MESSAGE_ADDED",
+  MessageDeleted = "MESSAGE_DELETED",
 }
 
 registerEnumType(RoomEventKind, { name: "RoomEventKind", description: "What happened in a room." });

@@ -18,10 +18,15 @@ export interface RevocationEvent {
   userId: string;
 }
 
-export type StreamEvent<A extends SequencedEvent> = A | DeletionEvent | RevocationEvent;
+/** The bus may have dropped events (its link was re-established): read the gap from storage. */
+export interface ResyncEvent {
+  kind: "resync";
+}
+
+export type StreamEvent<A extends SequencedEvent> = A | DeletionEvent | RevocationEvent | ResyncEvent;
 
 export interface ReplayThenLiveOptions<A extends SequencedEvent> {
-  /** Starts the live subscription; resolves once it is active. */
+  /** Starts the live subscription; resolves once it is active. Push a ResyncEvent after a possible loss. */
   subscribe: (push: (event: StreamEvent<A>) => void) => Promise<() => void>;
   /** Runs once the subscription is live, before anything is read; may throw to refuse. */
   afterSubscribe?: () => Promise<void>;
@@ -34,6 +39,10 @@ export interface ReplayThenLiveOptions<A extends SequencedEvent> {
   /** The error that ends this stream when a revocation concerns it, else null. */
   revocationError?: (event: RevocationEvent) => Error | null;
   pageSize?: number;
+  /** Live events held for a subscriber that is not reading; past this the stream ends. */
+  maxBuffered?: number;
+  /** The error that ends a stream whose subscriber fell too far behind. */
+  overflowError?: () => Error;
   /** Called for each addition handed on; `live` is false for replayed and gap-filled ones. */
   onYield?: (event: A, live: boolean) => void;
   /** Called with how many events a gap fill read from storage. */
@@ -79,8 +88,14 @@ export function replayThenLive<A extends SequencedEvent>(options: ReplayThenLive
 async function* run<A extends SequencedEvent>(options: ReplayThenLiveOptions<A>, stop: StopSignal): AsyncGenerator<A | DeletionEvent> {
   const pageSize = options.pageSize ?? 200;
   const buffer: StreamEvent<A>[] = [];
+  const maxBuffered = options.maxBuffered ?? 1000;
   const unsubscribe = await options.subscribe((event) => {
-    if (event.kind === "revoked") {
+    if (stop.error) return;
+    if (buffer.length >= maxBuffered) {
+      // Memory stays bounded: drop what is held and end the stream; the client resumes with `after`.
+      buffer.length = 0;
+      stop.error = options.overflowError?.() ?? new Error("subscriber too far behind");
+    } else if (event.kind === "revoked") {
       const error = options.revocationError?.(event) ?? null;
       if (!error) return;
       stop.error = error;
@@ -118,6 +133,10 @@ async function* run<A extends SequencedEvent>(options: ReplayThenLiveOptions<A>,
         continue;
       }
       if (event.kind === "revoked") continue;
+      if (event.kind === "resync") {
+        yield* catchUp(true);
+        continue;
+      }
       const id = Number(event.id);
       if (event.kind === "deleted") {
         if (id <= lastSent) yield event;

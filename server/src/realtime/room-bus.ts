@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { EventEmitter } from "node:events";
 import { PubSub, type PubSubEngine } from "graphql-subscriptions";
 import { RedisPubSub } from "graphql-redis-subscriptions";
@@ -12,8 +13,12 @@ import type { PubSub as TypeGraphqlPubSub } from "type-graphql";
  */
 export interface RoomBus {
   publish(topic: string, roomId: number, payload: unknown): Promise<void>;
-  /** Resolves once the subscription is live, so nothing published afterwards is missed. */
-  subscribe<T>(topic: string, roomId: number, onMessage: (payload: T) => void): Promise<() => void>;
+  /**
+   * Resolves once the subscription is live, so nothing published afterwards is missed.
+   * `onResync` is called when the bus may have dropped messages (its link was re-established):
+   * the subscriber should read what it missed from the database.
+   */
+  subscribe<T>(topic: string, roomId: number, onMessage: (payload: T) => void, onResync?: () => void): Promise<() => void>;
   ping(): Promise<void>;
   close(): Promise<void>;
   /** The Redis connection for shared state (rate limits), when there is one. */
@@ -23,6 +28,8 @@ export interface RoomBus {
 const PUBLISH_TIMEOUT_MS = 2000;
 
 class EngineRoomBus implements RoomBus {
+  private readonly resyncs = new Set<() => void>();
+
   constructor(
     private readonly engine: PubSubEngine,
     private readonly channelPrefix: string,
@@ -47,14 +54,21 @@ class EngineRoomBus implements RoomBus {
     }
   }
 
-  async subscribe<T>(topic: string, roomId: number, onMessage: (payload: T) => void): Promise<() => void> {
+  async subscribe<T>(topic: string, roomId: number, onMessage: (payload: T) => void, onResync?: () => void): Promise<() => void> {
     const id = await this.engine.subscribe(this.channel(topic, roomId), onMessage, {});
+    if (onResync) this.resyncs.add(onResync);
     let active = true;
     return () => {
       if (!active) return;
       active = false;
+      if (onResync) this.resyncs.delete(onResync);
       this.engine.unsubscribe(id);
     };
+  }
+
+  /** Every subscriber reads what it may have missed. */
+  resyncAll(): void {
+    for (const resync of this.resyncs) resync();
   }
 
   ping(): Promise<void> {
@@ -73,7 +87,16 @@ export function createInProcessRoomBus(prefix: string): RoomBus {
   return new EngineRoomBus(new PubSub({ eventEmitter: emitter }), prefix, async () => {}, async () => {});
 }
 
-/** Several instances: Redis pub/sub, with separate publisher and subscriber connections. */
+/** How often each instance checks that its own pub/sub link still delivers. */
+const HEARTBEAT_INTERVAL_MS = 5000;
+const HEARTBEAT_DEADLINE_MS = 15000;
+
+/**
+ * Several instances: Redis pub/sub, with separate publisher and subscriber connections.
+ * Messages published while the subscriber link is down are lost to pub/sub, so after every
+ * reconnect each subscription reads the gap from the database. A heartbeat published to this
+ * instance's own channel catches a link that stays connected but stops delivering.
+ */
 export function createRedisRoomBus(url: string, prefix: string, logger: Logger, onReconnect: () => void = () => {}): RoomBus {
   const options: RedisOptions = {
     maxRetriesPerRequest: 2,
@@ -84,16 +107,19 @@ export function createRedisRoomBus(url: string, prefix: string, logger: Logger, 
   const subscriber = new Redis(url, options);
   for (const [name, client] of [["publisher", publisher], ["subscriber", subscriber]] as const) {
     client.on("error", (err: Error) => logger.warn({ err: err.message, connection: name }, "redis error"));
-    client.on("reconnecting", () => {
-      logger.info({ connection: name }, "redis reconnecting");
-      if (name === "subscriber") onReconnect();
-    });
+    client.on("reconnecting", () => logger.info({ connection: name }, "redis reconnecting"));
   }
   const engine = new RedisPubSub({ publisher, subscriber });
-  return new EngineRoomBus(
+  let closed = false;
+  let everReady = false;
+  let heartbeatSeen = Date.now();
+  const heartbeatChannel = `${prefix}heartbeat:${randomUUID()}`;
+  const bus = new EngineRoomBus(
     engine,
     prefix,
     async () => {
+      closed = true;
+      clearInterval(heartbeat);
       await Promise.allSettled([publisher.quit(), subscriber.quit()]);
     },
     async () => {
@@ -101,6 +127,28 @@ export function createRedisRoomBus(url: string, prefix: string, logger: Logger, 
     },
     publisher,
   );
+  subscriber.on("ready", () => {
+    if (everReady) {
+      logger.info("redis subscriber link re-established: reading missed messages from the database");
+      onReconnect();
+      bus.resyncAll();
+    }
+    everReady = true;
+    heartbeatSeen = Date.now();
+  });
+  void engine.subscribe(heartbeatChannel, () => (heartbeatSeen = Date.now()), {});
+  const heartbeat = setInterval(() => {
+    if (closed) return;
+    if (subscriber.status === "ready" && Date.now() - heartbeatSeen > HEARTBEAT_DEADLINE_MS) {
+      logger.warn("redis pub/sub link stopped delivering: reconnecting");
+      heartbeatSeen = Date.now();
+      subscriber.disconnect(true);
+      return;
+    }
+    publisher.publish(heartbeatChannel, "1").catch(() => undefined);
+  }, HEARTBEAT_INTERVAL_MS);
+  heartbeat.unref();
+  return bus;
 }
 
 /**

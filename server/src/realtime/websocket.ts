@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, Server } from "node:http";
 import type { Duplex } from "node:stream";
-import type { MikroORM } from "@mikro-orm/core";
+import type { EntityManager, MikroORM } from "@mikro-orm/core";
 import {
   type DocumentNode,
   type ExecutionResult,
@@ -9,7 +9,9 @@ import {
   type GraphQLFormattedError,
   type GraphQLSchema,
   parse,
+  specifiedRules,
   validate,
+  type ValidationRule,
 } from "graphql";
 import type { Context as WsContext } from "graphql-ws";
 import { useServer } from "graphql-ws/use/ws";
@@ -17,19 +19,22 @@ import type { Logger } from "pino";
 import { WebSocketServer, type WebSocket } from "ws";
 import type { CurrentUser } from "../auth/current-user.js";
 import { bearerToken } from "../auth/tokens.js";
+import type { Limits } from "../config.js";
 import type { Context, Services } from "../context.js";
 import { ErrorCode } from "../errors.js";
 import { subscribeShared } from "./shared-execution.js";
 import type { Metrics } from "../metrics.js";
 
 /** Close codes clients act on: 4401 means "log in again", 1013 means "retry later". */
-export const CloseCode = { Unauthorized: 4401, TryAgainLater: 1013, GoingAway: 1001 } as const;
+export const CloseCode = { Unauthorized: 4401, TooManyConnections: 4429, TryAgainLater: 1013, GoingAway: 1001 } as const;
 
 type SocketExtra = {
   socket: WebSocket;
   request: IncomingMessage;
   user?: CurrentUser;
   connectionId?: string;
+  clientAddress?: string;
+  expiryTimer?: NodeJS.Timeout;
 };
 
 export interface WebSocketOptions {
@@ -41,7 +46,9 @@ export interface WebSocketOptions {
   logger: Logger;
   isOriginAllowed: (origin: string | undefined, host: string | undefined) => boolean;
   formatError: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
-  maxPayloadBytes: number;
+  limits: Limits;
+  /** The same query limits as HTTP (query-limits.ts). */
+  validationRules: ValidationRule[];
   metrics: Metrics;
 }
 
@@ -50,6 +57,8 @@ class DocumentCache {
   private readonly entries = new Map<string, DocumentNode | readonly GraphQLError[]>();
   constructor(
     private readonly schema: GraphQLSchema,
+    private readonly rules: ValidationRule[],
+    private readonly maxTokens: number,
     private readonly capacity = 500,
   ) {}
 
@@ -68,12 +77,12 @@ class DocumentCache {
   private compile(query: string): DocumentNode | readonly GraphQLError[] {
     let document: DocumentNode;
     try {
-      document = parse(query);
+      document = parse(query, { maxTokens: this.maxTokens });
     } catch (err) {
       const message = err instanceof GraphQLError ? err.message : "Syntax error";
       return [new GraphQLError(message, { extensions: { code: ErrorCode.ParseFailed } })];
     }
-    const errors = validate(this.schema, document);
+    const errors = validate(this.schema, document, [...specifiedRules, ...this.rules]);
     if (errors.length > 0) {
       return errors.map((e) => new GraphQLError(e.message, { nodes: e.nodes, extensions: { code: ErrorCode.ValidationFailed } }));
     }
@@ -84,8 +93,11 @@ class DocumentCache {
 /** graphql-ws on `ws`, sharing the HTTP server's port and path. */
 export function attachWebSocketServer(options: WebSocketOptions) {
   const { orm, services, logger, formatError } = options;
-  const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxPayloadBytes, perMessageDeflate: false });
-  const documents = new DocumentCache(options.schema);
+  const { limits } = options;
+  // An oversized frame closes the socket with 1009 (ws enforces maxPayload).
+  const wss = new WebSocketServer({ noServer: true, maxPayload: limits.maxWsFrameBytes, perMessageDeflate: false });
+  const documents = new DocumentCache(options.schema, options.validationRules, limits.maxTokens);
+  const socketsPerUser = new Map<number, number>();
   wss.on("connection", (socket) => {
     options.metrics.openSockets.inc();
     socket.once("close", () => options.metrics.openSockets.dec());
@@ -111,12 +123,14 @@ export function attachWebSocketServer(options: WebSocketOptions) {
   const server = useServer<Record<string, unknown>, SocketExtra>(
     {
       schema: options.schema,
+      connectionInitWaitTimeout: limits.connectionInitTimeoutMs,
       subscribe: subscribeShared,
       onConnect: async (ctx) => {
         const extra = ctx.extra;
         extra.connectionId = randomUUID();
+        extra.clientAddress = extra.request?.socket.remoteAddress;
         const token = bearerToken(ctx.connectionParams?.["authorization"] ?? ctx.connectionParams?.["Authorization"]);
-        let user: CurrentUser | null = null;
+        let user: (CurrentUser & { expiresAt: Date }) | null = null;
         try {
           user = token ? await services.auth.userForToken(orm.em.fork(), token) : null;
         } catch (err) {
@@ -129,16 +143,44 @@ export function attachWebSocketServer(options: WebSocketOptions) {
           extra.socket.close(CloseCode.Unauthorized, "Unauthorized");
           return false;
         }
+        const open = socketsPerUser.get(user.id) ?? 0;
+        if (open >= limits.maxSocketsPerUser) {
+          extra.socket.close(CloseCode.TooManyConnections, "Too many connections");
+          return false;
+        }
+        socketsPerUser.set(user.id, open + 1);
         extra.user = { id: user.id, username: user.username, role: user.role };
+        // A token that expires while the socket is open ends the socket: log in again.
+        extra.expiryTimer = setTimeout(
+          () => extra.socket.close(CloseCode.Unauthorized, "Token expired"),
+          Math.min(Math.max(0, user.expiresAt.getTime() - Date.now()), 2 ** 31 - 1),
+        );
         // The upgrade request is no longer needed: holding it costs kilobytes per socket.
         (extra as Partial<SocketExtra>).request = undefined;
         logger.info({ connectionId: extra.connectionId, userId: user.id }, "websocket connected");
         return true;
       },
       onSubscribe: (ctx: WsContext<Record<string, unknown>, SocketExtra>, _id, payload) => {
+        // graphql-ws has already registered this operation in ctx.subscriptions.
+        if (Object.keys(ctx.subscriptions).length > limits.maxSubscriptionsPerSocket) {
+          return [
+            new GraphQLError(`At most ${limits.maxSubscriptionsPerSocket} operations at once on one connection.`, {
+              extensions: { code: ErrorCode.BadUserInput },
+            }),
+          ];
+        }
         const document = documents.get(payload.query);
         if (!("kind" in document)) return [...document];
-        const contextValue: Context = { em: orm.em.fork(), user: ctx.extra.user ?? null, services };
+        // Forked on first use: a subscription lives for hours and mostly never touches it.
+        let em: EntityManager | undefined;
+        const contextValue: Context = {
+          get em() {
+            return (em ??= orm.em.fork());
+          },
+          user: ctx.extra.user ?? null,
+          clientAddress: ctx.extra.clientAddress,
+          services,
+        };
         return {
           schema: options.schema,
           document,
@@ -148,10 +190,23 @@ export function attachWebSocketServer(options: WebSocketOptions) {
         };
       },
       onClose: (ctx, code, reason) => {
+        clearTimeout(ctx.extra.expiryTimer);
+        const user = ctx.extra.user;
+        if (user) {
+          const left = (socketsPerUser.get(user.id) ?? 1) - 1;
+          if (left > 0) socketsPerUser.set(user.id, left);
+          else socketsPerUser.delete(user.id);
+        }
         logger.info({ connectionId: ctx.extra.connectionId, userId: ctx.extra.user?.id, code, reason }, "websocket closed");
       },
-      onNext: (_ctx, _id, _payload, _args, result: ExecutionResult) =>
-        result.errors ? { ...result, errors: formatAll(result.errors) } : undefined,
+      onNext: (ctx, _id, _payload, _args, result: ExecutionResult) => {
+        // A client that stopped reading: cut it off instead of buffering for it without end.
+        if (ctx.extra.socket.bufferedAmount > limits.maxSocketBufferBytes) {
+          logger.warn({ connectionId: ctx.extra.connectionId, buffered: ctx.extra.socket.bufferedAmount }, "slow consumer disconnected");
+          ctx.extra.socket.terminate();
+        }
+        return result.errors ? { ...result, errors: formatAll(result.errors) } : undefined;
+      },
       onError: (_ctx, _id, _payload, errors) => formatAll(errors),
     },
     wss,
