@@ -177,6 +177,33 @@ describe.each(kinds)("the contract, %s", (kind) => {
     });
   });
 
+  describe("idempotent sends", () => {
+    const SEND_ONCE = `mutation($courseId: ID!, $content: String!, $cid: String) {
+      sendMessage(courseId: $courseId, content: $content, clientMessageId: $cid) { id content }
+    }`;
+
+    it("returns the original message for a retried clientMessageId, however many copies race", async () => {
+      const room = t.world.roomId;
+      const first = await graphql(a, SEND_ONCE, { courseId: room, content: "exactly once", cid: "retry-1" }, t.world.tokens.staff);
+      const retry = await graphql(b, SEND_ONCE, { courseId: room, content: "exactly once", cid: "retry-1" }, t.world.tokens.staff);
+      expect(retry.data?.["sendMessage"]).toEqual(first.data?.["sendMessage"]);
+      const racing = await Promise.all(
+        Array.from({ length: 10 }, (_, i) => graphql(i % 2 ? a : b, SEND_ONCE, { courseId: room, content: "raced", cid: "race-1" }, t.world.tokens.staff)),
+      );
+      expect(racing.flatMap((r) => r.errors ?? [])).toEqual([]);
+      expect(new Set(racing.map((r) => r.data?.["sendMessage"].id)).size).toBe(1);
+      const other = await graphql(a, SEND_ONCE, { courseId: room, content: "mine", cid: "retry-1" }, t.world.tokens.teacher);
+      expect(other.data?.["sendMessage"].id).not.toBe(first.data?.["sendMessage"].id);
+      const history = await graphql(a, HISTORY, { courseId: room, last: 100 }, t.world.tokens.staff);
+      const contents = history.data?.["messages"].map((m: { content: string }) => m.content);
+      expect(contents.filter((c: string) => c === "exactly once")).toHaveLength(1);
+      expect(contents.filter((c: string) => c === "raced")).toHaveLength(1);
+      for (const cid of ["", "x".repeat(65)]) {
+        expect(codes(await graphql(a, SEND_ONCE, { courseId: room, content: "bad id", cid }, t.world.tokens.staff))).toEqual(["BAD_USER_INPUT"]);
+      }
+    });
+  });
+
   describe("history", () => {
     it("pages with last, before and after, always oldest first, and checks its arguments", async () => {
       const room = t.world.otherRoomId;

@@ -16,8 +16,8 @@ export const MessagesDocument = graphql(`
 `);
 
 export const SendMessageDocument = graphql(`
-  mutation SendMessage($courseId: ID!, $content: String!) {
-    sendMessage(courseId: $courseId, content: $content) {
+  mutation SendMessage($courseId: ID!, $content: String!, $clientMessageId: String) {
+    sendMessage(courseId: $courseId, content: $content, clientMessageId: $clientMessageId) {
       id
       courseId
       content

@@ -179,9 +179,25 @@ export function useChatRoom(courseId: string, userId: string): ChatRoom {
         setError(`Your message is too long: at most ${MAX_LENGTH} characters.`);
         return false;
       }
-      try {
-        const result = await client.mutate({ mutation: SendMessageDocument, variables: { courseId, content } });
+      // One id per message typed: a retry after a network failure can never post it twice.
+      const clientMessageId = crypto.randomUUID();
+      const attempt = async () => {
+        const result = await client.mutate({ mutation: SendMessageDocument, variables: { courseId, content, clientMessageId } });
         if (result.error) throw result.error;
+        return result;
+      };
+      try {
+        let result;
+        for (let tries = 1; ; tries++) {
+          try {
+            result = await attempt();
+            break;
+          } catch (caught) {
+            // Only a lost request is retried; an answer from the server (a code) is final.
+            if (errorCode(caught) !== undefined || tries >= 3) throw caught;
+            await new Promise((resolve) => setTimeout(resolve, 500 * tries));
+          }
+        }
         if (result.data) add([result.data.sendMessage]);
         setError(null);
         return true;

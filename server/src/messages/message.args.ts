@@ -22,6 +22,12 @@ export class SendMessageArgs {
 
   @Field(() => String, { description: "Plain text; trimmed; 1 to 4000 characters (Unicode code points)." })
   content!: string;
+
+  @Field(() => String, {
+    nullable: true,
+    description: "The client's own id for this message (1 to 64 characters, unique per user and course): a retried send with the same id returns the original message instead of posting twice.",
+  })
+  clientMessageId?: string | null;
 }
 
 @ArgsType()

@@ -1,4 +1,4 @@
-import { Entity, Index, ManyToOne, PrimaryKey, Property, type Rel } from "@mikro-orm/core";
+import { Entity, Index, ManyToOne, PrimaryKey, Property, type Rel, Unique } from "@mikro-orm/core";
 import { User } from "../auth/user.entity.js";
 import { Course } from "../courses/course.entity.js";
 
@@ -8,6 +8,7 @@ import { Course } from "../courses/course.entity.js";
  */
 @Entity({ tableName: "messages" })
 @Index({ name: "messages_course_id_id_index", properties: ["course", "id"] })
+@Unique({ name: "messages_client_message_id_unique", properties: ["course", "user", "clientMessageId"] })
 export class Message {
   @PrimaryKey({ type: "integer", autoincrement: true })
   id!: number;
@@ -24,6 +25,10 @@ export class Message {
 
   @Property({ type: "datetime" })
   sentOn: Date = new Date();
+
+  /** The client's own id for this send: a retried send with it returns this message. */
+  @Property({ type: "string", length: 64, nullable: true })
+  clientMessageId: string | null = null;
 
   /** Moderation keeps the row (the admin list shows it) but rooms and history drop it. */
   @Property({ type: "datetime", nullable: true })

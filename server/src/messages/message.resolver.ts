@@ -18,7 +18,7 @@ export class MessageResolver {
 
   @Mutation(() => MessageView, { description: "Members only. Stored first, then delivered to every subscriber of the room." })
   sendMessage(@Args(() => SendMessageArgs) args: SendMessageArgs, @Ctx() ctx: Context): Promise<MessageView> {
-    return ctx.services.messages.send(ctx.em, requireUser(ctx), args.courseId, args.content);
+    return ctx.services.messages.send(ctx.em, requireUser(ctx), args.courseId, args.content, args.clientMessageId);
   }
 
   @Subscription(() => MessageView, {

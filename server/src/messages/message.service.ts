@@ -1,4 +1,4 @@
-import type { EntityManager, MikroORM } from "@mikro-orm/core";
+import { type EntityManager, type MikroORM, UniqueConstraintViolationException } from "@mikro-orm/core";
 import type { SqlEntityManager } from "@mikro-orm/knex";
 import type { Logger } from "pino";
 import { z } from "zod";
@@ -28,6 +28,8 @@ const contentSchema = z
   .trim()
   .min(1, "A message cannot be empty.")
   .refine((text) => [...text].length <= MAX_MESSAGE_LENGTH, `A message is at most ${MAX_MESSAGE_LENGTH} characters.`);
+
+const clientMessageIdSchema = z.string().min(1, "clientMessageId must not be empty.").max(64, "clientMessageId is at most 64 characters.");
 
 const lastSchema = z.number().int().min(1, "last must be between 1 and 100.").max(100, "last must be between 1 and 100.");
 
@@ -73,11 +75,15 @@ export class MessageService {
   }
 
   /** Stored first, then published: what subscribers receive is exactly what history holds. */
-  async send(em: EntityManager, user: CurrentUser, courseId: unknown, content: unknown): Promise<MessageView> {
+  async send(em: EntityManager, user: CurrentUser, courseId: unknown, content: unknown, clientMessageId?: string | null): Promise<MessageView> {
     const started = performance.now();
     const text = parseInput(contentSchema, content, "content");
+    const clientId = clientMessageId === null || clientMessageId === undefined ? null : parseInput(clientMessageIdSchema, clientMessageId, "clientMessageId");
     const room = await this.courses.requireMember(em, user, courseId);
     const course = room.courseId;
+    // A retry of a send that already went through: the original, not a second post.
+    const original = clientId === null ? null : await this.findByClientId(em, course, user.id, clientId);
+    if (original) return original;
     if (room.announcementOnly && !room.moderator) {
       throw new ForbiddenError("This room is in announcement-only mode: only the instructor and staff may post.");
     }
@@ -88,7 +94,16 @@ export class MessageService {
       if (err instanceof RateLimitedError) this.metrics.rateLimited.inc();
       throw err;
     }
-    const { message, previousId } = await this.store(em, course, user.id, text);
+    let stored;
+    try {
+      stored = await this.store(em, course, user.id, text, clientId);
+    } catch (err) {
+      // Two copies of one retry raced: the other one stored it.
+      const winner = clientId !== null && err instanceof UniqueConstraintViolationException ? await this.findByClientId(em.fork(), course, user.id, clientId) : null;
+      if (winner) return winner;
+      throw err;
+    }
+    const { message, previousId } = stored;
     this.metrics.messagesSent.inc();
     const payload = toPayload(message, user, previousId);
     try {
@@ -107,7 +122,12 @@ export class MessageService {
    * transaction holding id 10 could commit after the one holding id 11, and a reader asking
    * for "newer than 11" would never see 10.
    */
-  private async store(em: EntityManager, courseId: number, userId: number, content: string) {
+  private async findByClientId(em: EntityManager, courseId: number, userId: number, clientMessageId: string): Promise<MessageView | null> {
+    const message = await em.findOne(Message, { course: courseId, user: userId, clientMessageId }, { populate: ["user"] });
+    return message ? MessageView.fromEntity(message) : null;
+  }
+
+  private async store(em: EntityManager, courseId: number, userId: number, content: string, clientMessageId: string | null) {
     return em.transactional(async (tx) => {
       const sql = tx as SqlEntityManager;
       await lockRoom(tx, this.database, courseId);
@@ -120,6 +140,7 @@ export class MessageService {
         user: tx.getReference(User, userId),
         content,
         sentOn: new Date(),
+        clientMessageId,
       });
       await tx.flush();
       const previous = row?.previous;

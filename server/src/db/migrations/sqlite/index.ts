@@ -2,8 +2,10 @@
 import type { MigrationObject } from "@mikro-orm/core";
 import { Migration20261127223223_initial } from "./Migration20261127223223_initial.js";
 import { Migration20261127230734_moderation } from "./Migration20261127230734_moderation.js";
+import { Migration20261127235751_client_message_id } from "./Migration20261127235751_client_message_id.js";
 
 export const sqliteMigrations: MigrationObject[] = [
   { name: "Migration20261127223223_initial", class: Migration20261127223223_initial },
   { name: "Migration20261127230734_moderation", class: Migration20261127230734_moderation },
+  { name: "Migration20261127235751_client_message_id", class: Migration20261127235751_client_message_id },
 ];
