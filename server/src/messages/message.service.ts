@@ -156,8 +156,8 @@ export class MessageService {
     const resumeFrom = cursor(after, "after");
     const course = (await this.courses.requireMember(this.orm.em.fork(), user, courseId)).courseId;
     const { metrics } = this;
-    metrics.activeSubscriptions.inc();
     return replayThenLive<MessagePayload>({
+      onOpen: () => metrics.activeSubscriptions.inc(),
       subscribe: (push) => this.bus.subscribe(MESSAGES_TOPIC, course, push, () => push({ kind: "resync" })),
       // A removal publishes its revocation under the room lock before committing: checking
       // again under that lock, now that we are subscribed, closes the window in between.

@@ -47,7 +47,9 @@ export interface ReplayThenLiveOptions<A extends SequencedEvent> {
   onYield?: (event: A, live: boolean) => void;
   /** Called with how many events a gap fill read from storage. */
   onGapFill?: (count: number) => void;
-  /** Called once when the iterator ends, however it ends. */
+  /** Called when the stream starts (its first next()); onClose follows it, however it ends. */
+  onOpen?: () => void;
+  /** Called once when a started stream ends, however it ends. */
   onClose?: () => void;
 }
 
@@ -87,6 +89,22 @@ export function replayThenLive<A extends SequencedEvent>(options: ReplayThenLive
 
 async function* run<A extends SequencedEvent>(options: ReplayThenLiveOptions<A>, stop: StopSignal): AsyncGenerator<A | DeletionEvent> {
   const pageSize = options.pageSize ?? 200;
+  options.onOpen?.();
+  let unsubscribe = () => {};
+  try {
+    yield* stream(options, stop, pageSize, (u) => (unsubscribe = u));
+  } finally {
+    unsubscribe();
+    options.onClose?.();
+  }
+}
+
+async function* stream<A extends SequencedEvent>(
+  options: ReplayThenLiveOptions<A>,
+  stop: StopSignal,
+  pageSize: number,
+  setUnsubscribe: (unsubscribe: () => void) => void,
+): AsyncGenerator<A | DeletionEvent> {
   const buffer: StreamEvent<A>[] = [];
   const maxBuffered = options.maxBuffered ?? 1000;
   const unsubscribe = await options.subscribe((event) => {
@@ -104,7 +122,8 @@ async function* run<A extends SequencedEvent>(options: ReplayThenLiveOptions<A>,
     }
     stop.wake();
   });
-  try {
+  setUnsubscribe(unsubscribe);
+  {
     await options.afterSubscribe?.();
     let lastSent = options.after ?? (await options.latestId());
     // Deleted before we handed them on: a late live copy must not slip through.
@@ -153,8 +172,5 @@ async function* run<A extends SequencedEvent>(options: ReplayThenLiveOptions<A>,
       options.onYield?.(event, true);
       yield event;
     }
-  } finally {
-    unsubscribe();
-    options.onClose?.();
   }
 }

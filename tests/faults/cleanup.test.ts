@@ -1,0 +1,62 @@
+import { Redis } from "ioredis";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { App } from "../../server/src/app.js";
+import { startApp } from "../support/app.js";
+import { freshRedisPrefix, freshSqlite, REDIS_URL, type TestDatabase } from "../support/databases.js";
+import { TestSocket } from "../support/graphql.js";
+import { seedWorld, type World } from "../support/world.js";
+
+const ADDED = `subscription($id: ID!) { messageAdded(courseId: $id) { id } }`;
+
+function metric(text: string, name: string): number {
+  const line = text.split("\n").find((l) => l.startsWith(`${name} `));
+  return line ? Number(line.split(" ").at(-1)) : NaN;
+}
+
+/** Subscriptions that come and go leave nothing behind: no Redis channel, no live stream. */
+describe("10,000 subscribe/complete cycles", () => {
+  let db: TestDatabase;
+  let app: App;
+  let world: World;
+  let redis: Redis;
+  const prefix = freshRedisPrefix();
+  beforeAll(async () => {
+    db = freshSqlite();
+    world = await seedWorld(db.url);
+    app = await startApp({ DATABASE_URL: db.url, REDIS_URL, REDIS_PREFIX: prefix });
+    redis = new Redis(REDIS_URL);
+  });
+  afterAll(async () => {
+    redis?.disconnect();
+    await app?.stop();
+    await db?.drop();
+  });
+
+  it("leaves no room channel subscribed and no subscription alive", async () => {
+    const socket = await TestSocket.connect(app.url, world.tokens.alice);
+    const rooms = [world.roomId];
+    const batch = 40;
+    for (let done = 0; done < 10_000; done += batch) {
+      const ids = Array.from({ length: batch }, () => socket.subscribe(ADDED, { id: rooms[0] }));
+      ids.forEach((id) => socket.complete(id));
+      // Let the server catch up every few hundred cycles, so the socket's queue stays small.
+      if (done % 400 === 0) await new Promise((r) => setTimeout(r, 20));
+    }
+    // One more, completed only after it is certainly live, to know the queue has drained.
+    const probe = socket.subscribe(ADDED, { id: rooms[0] });
+    await new Promise((r) => setTimeout(r, 200));
+    socket.complete(probe);
+    const deadline = Date.now() + 30_000;
+    let metrics = "";
+    let channels: string[] = [];
+    do {
+      await new Promise((r) => setTimeout(r, 250));
+      metrics = await (await fetch(`${app.url}/metrics`)).text();
+      channels = (await redis.pubsub("CHANNELS", `${prefix}messages:*`)) as string[];
+    } while ((metric(metrics, "educa_chat_subscriptions_active") !== 0 || channels.length > 0) && Date.now() < deadline);
+    expect(socket.closed).toBeNull();
+    expect(metric(metrics, "educa_chat_subscriptions_active")).toBe(0);
+    expect(channels).toEqual([]);
+    await socket.close();
+  }, 120_000);
+});
