@@ -1,3 +1,4 @@
+import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freshPostgres, freshRedisPrefix, TEST_SECRET, type TestDatabase } from "../support/databases.js";
 import { graphql, TestSocket } from "../support/graphql.js";
@@ -89,4 +90,24 @@ describe("a Redis outage while messages flow", () => {
     await again.waitFor(() => again.results(sub).some((r) => r.data?.messageAdded?.id === next));
     await again.close();
   }, 60_000);
+
+  it("resubscribes by itself after its pub/sub link is killed (CLIENT KILL TYPE pubsub)", async () => {
+    const [a, b] = servers.map((s) => s.url) as [string, string];
+    const { roomId, tokens } = world;
+    const start = (await graphql(a, SEND, { id: roomId, c: "before the kill" }, tokens.staff)).data?.["sendMessage"].id as string;
+    const subscriber = await TestSocket.connect(a, tokens.alice);
+    const sub = subscriber.subscribe(ADDED, { id: roomId, after: start });
+    const admin = new Redis(redis.url);
+    try {
+      await admin.client("KILL", "TYPE", "pubsub");
+    } finally {
+      admin.disconnect();
+    }
+    // Sent through the other instance right after the kill; then the room falls quiet. It
+    // arrives whether A's link was already back (resubscribed) or not yet (backfilled).
+    const lost = (await graphql(b, SEND, { id: roomId, c: "right after the kill" }, tokens.staff)).data?.["sendMessage"].id;
+    await subscriber.waitFor(() => subscriber.results(sub).some((r) => r.data?.messageAdded?.id === lost), 15_000);
+    expect(subscriber.results(sub).map((r) => r.data.messageAdded.id)).toEqual([lost]);
+    await subscriber.close();
+  }, 30_000);
 });
