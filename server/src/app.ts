@@ -30,6 +30,8 @@ export interface App {
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  // When the timeout wins, the late rejection of `promise` is expected: it must not go unhandled.
+  promise.catch(() => undefined);
   let timer: NodeJS.Timeout | undefined;
   return Promise.race([
     promise,

@@ -18,6 +18,9 @@ async function main(): Promise<void> {
   const app = await createApp(config, logger);
   logger.info({ url: app.url }, `Educa Chat is running at ${app.url} (GraphQL at ${app.url}/graphql)`);
 
+  // A stray rejection is a bug to fix, but it must not take every room down with it.
+  process.on("unhandledRejection", (reason) => logger.error({ err: reason }, "unhandled rejection"));
+
   let stopping = false;
   const shutdown = (signal: string) => {
     if (stopping) return;

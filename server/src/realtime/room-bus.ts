@@ -27,6 +27,16 @@ export interface RoomBus {
 
 const PUBLISH_TIMEOUT_MS = 2000;
 
+/**
+ * graphql-redis-subscriptions rejects an internal promise nobody awaits when a SUBSCRIBE fails
+ * (Redis down): an unhandled rejection. The caller gets the same error from subscribe(), so the
+ * internal copy is silenced here.
+ */
+function quietPendingRejection(engine: PubSubEngine, channel: string): void {
+  const pending = (engine as unknown as { subsPendingRefsMap?: Map<string, { pending?: Promise<unknown> }> }).subsPendingRefsMap;
+  pending?.get(channel)?.pending?.catch(() => undefined);
+}
+
 class EngineRoomBus implements RoomBus {
   private readonly resyncs = new Set<() => void>();
 
@@ -47,15 +57,20 @@ class EngineRoomBus implements RoomBus {
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new Error("publish timed out")), PUBLISH_TIMEOUT_MS);
     });
+    const published = this.engine.publish(this.channel(topic, roomId), payload);
+    published.catch(() => undefined); // a late failure after the timeout is already reported
     try {
-      await Promise.race([this.engine.publish(this.channel(topic, roomId), payload), timeout]);
+      await Promise.race([published, timeout]);
     } finally {
       clearTimeout(timer);
     }
   }
 
   async subscribe<T>(topic: string, roomId: number, onMessage: (payload: T) => void, onResync?: () => void): Promise<() => void> {
-    const id = await this.engine.subscribe(this.channel(topic, roomId), onMessage, {});
+    const channel = this.channel(topic, roomId);
+    const subscribing = this.engine.subscribe(channel, onMessage, {});
+    quietPendingRejection(this.engine, channel);
+    const id = await subscribing;
     if (onResync) this.resyncs.add(onResync);
     let active = true;
     return () => {
@@ -127,6 +142,16 @@ export function createRedisRoomBus(url: string, prefix: string, logger: Logger, 
     },
     publisher,
   );
+  let heartbeatSubscribed = false;
+  const subscribeHeartbeat = () => {
+    if (heartbeatSubscribed || closed) return;
+    const subscribing = engine.subscribe(heartbeatChannel, () => (heartbeatSeen = Date.now()), {});
+    quietPendingRejection(engine, heartbeatChannel);
+    subscribing.then(
+      () => (heartbeatSubscribed = true),
+      (err: unknown) => logger.warn({ err: err instanceof Error ? err.message : err }, "heartbeat subscription failed; retried when redis is back"),
+    );
+  };
   subscriber.on("ready", () => {
     if (everReady) {
       logger.info("redis subscriber link re-established: reading missed messages from the database");
@@ -135,11 +160,12 @@ export function createRedisRoomBus(url: string, prefix: string, logger: Logger, 
     }
     everReady = true;
     heartbeatSeen = Date.now();
+    subscribeHeartbeat();
   });
-  void engine.subscribe(heartbeatChannel, () => (heartbeatSeen = Date.now()), {});
+  subscribeHeartbeat();
   const heartbeat = setInterval(() => {
     if (closed) return;
-    if (subscriber.status === "ready" && Date.now() - heartbeatSeen > HEARTBEAT_DEADLINE_MS) {
+    if (heartbeatSubscribed && subscriber.status === "ready" && Date.now() - heartbeatSeen > HEARTBEAT_DEADLINE_MS) {
       logger.warn("redis pub/sub link stopped delivering: reconnecting");
       heartbeatSeen = Date.now();
       subscriber.disconnect(true);
