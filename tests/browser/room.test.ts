@@ -153,4 +153,21 @@ describe("chat room in the browser", () => {
     // Bob received exactly the one message too.
     expect(await senderOf(bob, "Sent with the Enter key")).toBe("alice");
   });
+
+  it("follows new messages at the bottom, but shows a New messages marker to a reader scrolled up", async () => {
+    for (let i = 0; i < 20; i++) await send(bob, `filler ${i}`);
+    await messagesWith(alice, "filler 19").waitFor();
+    const list = alice.getByLabel("Messages", { exact: true });
+    const distanceFromBottom = () => list.evaluate((el) => el.scrollHeight - el.scrollTop - el.clientHeight);
+    // At the bottom, the list follows.
+    await expect.poll(distanceFromBottom).toBeLessThan(60);
+    expect(await alice.getByRole("button", { name: /New messages/ }).count()).toBe(0);
+    // Scrolled up to read history: it stays put and offers the marker instead.
+    await list.evaluate((el) => el.scrollTo(0, 0));
+    await send(bob, "while alice reads history");
+    await alice.getByRole("button", { name: /New messages/ }).waitFor();
+    expect(await list.evaluate((el) => el.scrollTop)).toBeLessThan(50);
+    await alice.getByRole("button", { name: /New messages/ }).click();
+    await expect.poll(distanceFromBottom).toBeLessThan(60);
+  });
 });
