@@ -1,9 +1,9 @@
 import { readFileSync } from "node:fs";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freshSqlite, TEST_SECRET, type TestDatabase } from "../support/databases.js";
+import { freshSqlite, type TestDatabase } from "../support/databases.js";
 import { startServerProcess, type ServerProcess } from "../support/server-process.js";
-import { DEMO_PASSWORD, launchBrowser, messageInput, messagesWith, openRoom, roomPath, screenshot, send } from "../support/browser.js";
+import { DEMO_PASSWORD, launchBrowser, messageInput, messagesWith, openRoom, roomPath, screenshot, send, demoServerEnv } from "../support/browser.js";
 import { openSqliteFile } from "../support/sqlite-file.js";
 
 let db: TestDatabase;
@@ -98,13 +98,7 @@ function parseCsv(text: string): string[][] {
 beforeAll(async () => {
   db = freshSqlite();
   [server, browser] = await Promise.all([
-    startServerProcess({
-      DATABASE_URL: db.url,
-      SECRET_KEY: TEST_SECRET,
-      SEED_DEMO: "true",
-      CLIENT_DIST: "client/dist",
-      SEND_RATE_LIMIT: "off",
-    }),
+    startServerProcess(demoServerEnv(db.url)),
     launchBrowser(),
   ]);
   seedBulk();

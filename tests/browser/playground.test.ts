@@ -1,9 +1,9 @@
 import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freshSqlite, TEST_SECRET, type TestDatabase } from "../support/databases.js";
+import { freshSqlite, type TestDatabase } from "../support/databases.js";
 import { graphql } from "../support/graphql.js";
 import { startServerProcess, type ServerProcess } from "../support/server-process.js";
-import { DEMO_PASSWORD, launchBrowser } from "../support/browser.js";
+import { DEMO_PASSWORD, launchBrowser, demoServerEnv } from "../support/browser.js";
 
 const isLocal = (url: string) => ["127.0.0.1", "localhost", "[::1]"].includes(new URL(url).hostname);
 
@@ -18,13 +18,7 @@ describe("GraphiQL playground, served offline from our own build", () => {
   beforeAll(async () => {
     db = freshSqlite();
     [server, browser] = await Promise.all([
-      startServerProcess({
-        DATABASE_URL: db.url,
-        SECRET_KEY: TEST_SECRET,
-        SEED_DEMO: "true",
-        CLIENT_DIST: "client/dist",
-        SEND_RATE_LIMIT: "off",
-      }),
+      startServerProcess(demoServerEnv(db.url)),
       launchBrowser(),
     ]);
   });

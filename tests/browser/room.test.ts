@@ -1,7 +1,7 @@
 import { copyFileSync, mkdirSync } from "node:fs";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freshSqlite, TEST_SECRET, type TestDatabase } from "../support/databases.js";
+import { freshSqlite, type TestDatabase } from "../support/databases.js";
 import { startServerProcess, type ServerProcess } from "../support/server-process.js";
 import {
   launchBrowser,
@@ -12,8 +12,7 @@ import {
   roomPath,
   screenshot,
   send,
-  senderOf,
-} from "../support/browser.js";
+  senderOf, demoServerEnv } from "../support/browser.js";
 
 describe("chat room in the browser", () => {
   let db: TestDatabase;
@@ -25,13 +24,7 @@ describe("chat room in the browser", () => {
   beforeAll(async () => {
     db = freshSqlite();
     [server, browser] = await Promise.all([
-      startServerProcess({
-        DATABASE_URL: db.url,
-        SECRET_KEY: TEST_SECRET,
-        SEED_DEMO: "true",
-        CLIENT_DIST: "client/dist",
-        SEND_RATE_LIMIT: "off",
-      }),
+      startServerProcess(demoServerEnv(db.url)),
       launchBrowser(),
     ]);
     [alice, bob] = await Promise.all([

@@ -1,3 +1,4 @@
+import { TEST_SECRET } from "./databases.js";
 import { mkdirSync } from "node:fs";
 import { chromium, type Browser, type Locator, type Page } from "playwright-core";
 
@@ -65,4 +66,9 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   const path = `test-results/${name}.png`;
   await page.screenshot({ path });
   return path;
+}
+
+/** A demo server for browser tests: seeded SQLite, the built web client, no send limit. */
+export function demoServerEnv(databaseUrl: string, extra: Record<string, string> = {}): Record<string, string> {
+  return { DATABASE_URL: databaseUrl, SECRET_KEY: TEST_SECRET, SEED_DEMO: "true", CLIENT_DIST: "client/dist", SEND_RATE_LIMIT: "off", ...extra };
 }
