@@ -1,16 +1,23 @@
 import { graphql } from "../gql";
 
+// One shape for a message wherever it comes from (history, send, live), so lists merge by id.
+export const ChatMessageFragment = graphql(`
+  fragment ChatMessage on Message {
+    id
+    courseId
+    content
+    sentOn
+    user {
+      id
+      username
+    }
+  }
+`);
+
 export const MessagesDocument = graphql(`
   query Messages($courseId: ID!, $last: Int, $before: ID) {
     messages(courseId: $courseId, last: $last, before: $before) {
-      id
-      courseId
-      content
-      sentOn
-      user {
-        id
-        username
-      }
+      ...ChatMessage
     }
   }
 `);
@@ -18,14 +25,7 @@ export const MessagesDocument = graphql(`
 export const SendMessageDocument = graphql(`
   mutation SendMessage($courseId: ID!, $content: String!, $clientMessageId: String) {
     sendMessage(courseId: $courseId, content: $content, clientMessageId: $clientMessageId) {
-      id
-      courseId
-      content
-      sentOn
-      user {
-        id
-        username
-      }
+      ...ChatMessage
     }
   }
 `);
@@ -36,14 +36,7 @@ export const RoomEventsDocument = graphql(`
       kind
       messageId
       message {
-        id
-        courseId
-        content
-        sentOn
-        user {
-          id
-          username
-        }
+        ...ChatMessage
       }
     }
   }

@@ -1,16 +1,23 @@
 import { graphql } from "../gql";
 
+// What a course list shows of each course.
+export const CourseSummaryFragment = graphql(`
+  fragment CourseSummary on Course {
+    id
+    title
+    overview
+    isMember
+    owner {
+      id
+      username
+    }
+  }
+`);
+
 export const CoursesDocument = graphql(`
   query Courses {
     courses {
-      id
-      title
-      overview
-      isMember
-      owner {
-        id
-        username
-      }
+      ...CourseSummary
     }
   }
 `);
@@ -18,14 +25,7 @@ export const CoursesDocument = graphql(`
 export const MyCoursesDocument = graphql(`
   query MyCourses {
     myCourses {
-      id
-      title
-      overview
-      isMember
-      owner {
-        id
-        username
-      }
+      ...CourseSummary
     }
   }
 `);
@@ -33,17 +33,10 @@ export const MyCoursesDocument = graphql(`
 export const CourseDocument = graphql(`
   query Course($id: ID!) {
     course(id: $id) {
-      id
-      title
-      overview
+      ...CourseSummary
       createdAt
-      isMember
       announcementOnly
       slowModeSeconds
-      owner {
-        id
-        username
-      }
     }
   }
 `);
@@ -60,14 +53,7 @@ export const EnrollDocument = graphql(`
 export const CreateCourseDocument = graphql(`
   mutation CreateCourse($title: String!, $overview: String) {
     createCourse(title: $title, overview: $overview) {
-      id
-      title
-      overview
-      isMember
-      owner {
-        id
-        username
-      }
+      ...CourseSummary
     }
   }
 `);

@@ -17,15 +17,17 @@ type Documents = {
     "\n  query AdminMessages($filter: MessageFilter, $first: Int, $after: ID) {\n    adminMessages(filter: $filter, first: $first, after: $after) {\n      totalCount\n      endCursor\n      hasNextPage\n      nodes {\n        id\n        content\n        sentOn\n        deletedAt\n        course {\n          id\n          title\n        }\n        user {\n          id\n          username\n        }\n        deletedBy {\n          id\n          username\n        }\n      }\n    }\n  }\n": typeof types.AdminMessagesDocument,
     "\n  mutation Login($username: String!, $password: String!) {\n    login(username: $username, password: $password) {\n      token\n      user {\n        id\n        username\n        role\n      }\n    }\n  }\n": typeof types.LoginDocument,
     "\n  mutation Register($username: String!, $password: String!) {\n    register(username: $username, password: $password) {\n      token\n      user {\n        id\n        username\n        role\n      }\n    }\n  }\n": typeof types.RegisterDocument,
-    "\n  query Messages($courseId: ID!, $last: Int, $before: ID) {\n    messages(courseId: $courseId, last: $last, before: $before) {\n      id\n      courseId\n      content\n      sentOn\n      user {\n        id\n        username\n      }\n    }\n  }\n": typeof types.MessagesDocument,
-    "\n  mutation SendMessage($courseId: ID!, $content: String!, $clientMessageId: String) {\n    sendMessage(courseId: $courseId, content: $content, clientMessageId: $clientMessageId) {\n      id\n      courseId\n      content\n      sentOn\n      user {\n        id\n        username\n      }\n    }\n  }\n": typeof types.SendMessageDocument,
-    "\n  subscription RoomEvents($courseId: ID!, $after: ID) {\n    roomEvents(courseId: $courseId, after: $after) {\n      kind\n      messageId\n      message {\n        id\n        courseId\n        content\n        sentOn\n        user {\n          id\n          username\n        }\n      }\n    }\n  }\n": typeof types.RoomEventsDocument,
+    "\n  fragment ChatMessage on Message {\n    id\n    courseId\n    content\n    sentOn\n    user {\n      id\n      username\n    }\n  }\n": typeof types.ChatMessageFragmentDoc,
+    "\n  query Messages($courseId: ID!, $last: Int, $before: ID) {\n    messages(courseId: $courseId, last: $last, before: $before) {\n      ...ChatMessage\n    }\n  }\n": typeof types.MessagesDocument,
+    "\n  mutation SendMessage($courseId: ID!, $content: String!, $clientMessageId: String) {\n    sendMessage(courseId: $courseId, content: $content, clientMessageId: $clientMessageId) {\n      ...ChatMessage\n    }\n  }\n": typeof types.SendMessageDocument,
+    "\n  subscription RoomEvents($courseId: ID!, $after: ID) {\n    roomEvents(courseId: $courseId, after: $after) {\n      kind\n      messageId\n      message {\n        ...ChatMessage\n      }\n    }\n  }\n": typeof types.RoomEventsDocument,
     "\n  mutation DeleteMessage($messageId: ID!) {\n    deleteMessage(messageId: $messageId) {\n      id\n      deletedAt\n      deletedBy {\n        id\n        username\n      }\n    }\n  }\n": typeof types.DeleteMessageDocument,
-    "\n  query Courses {\n    courses {\n      id\n      title\n      overview\n      isMember\n      owner {\n        id\n        username\n      }\n    }\n  }\n": typeof types.CoursesDocument,
-    "\n  query MyCourses {\n    myCourses {\n      id\n      title\n      overview\n      isMember\n      owner {\n        id\n        username\n      }\n    }\n  }\n": typeof types.MyCoursesDocument,
-    "\n  query Course($id: ID!) {\n    course(id: $id) {\n      id\n      title\n      overview\n      createdAt\n      isMember\n      announcementOnly\n      slowModeSeconds\n      owner {\n        id\n        username\n      }\n    }\n  }\n": typeof types.CourseDocument,
+    "\n  fragment CourseSummary on Course {\n    id\n    title\n    overview\n    isMember\n    owner {\n      id\n      username\n    }\n  }\n": typeof types.CourseSummaryFragmentDoc,
+    "\n  query Courses {\n    courses {\n      ...CourseSummary\n    }\n  }\n": typeof types.CoursesDocument,
+    "\n  query MyCourses {\n    myCourses {\n      ...CourseSummary\n    }\n  }\n": typeof types.MyCoursesDocument,
+    "\n  query Course($id: ID!) {\n    course(id: $id) {\n      ...CourseSummary\n      createdAt\n      announcementOnly\n      slowModeSeconds\n    }\n  }\n": typeof types.CourseDocument,
     "\n  mutation Enroll($courseId: ID!) {\n    enroll(courseId: $courseId) {\n      id\n      isMember\n    }\n  }\n": typeof types.EnrollDocument,
-    "\n  mutation CreateCourse($title: String!, $overview: String) {\n    createCourse(title: $title, overview: $overview) {\n      id\n      title\n      overview\n      isMember\n      owner {\n        id\n        username\n      }\n    }\n  }\n": typeof types.CreateCourseDocument,
+    "\n  mutation CreateCourse($title: String!, $overview: String) {\n    createCourse(title: $title, overview: $overview) {\n      ...CourseSummary\n    }\n  }\n": typeof types.CreateCourseDocument,
     "\n  query CourseStudents($courseId: ID!) {\n    courseStudents(courseId: $courseId) {\n      id\n      username\n    }\n  }\n": typeof types.CourseStudentsDocument,
     "\n  mutation RemoveStudent($courseId: ID!, $userId: ID!) {\n    removeStudent(courseId: $courseId, userId: $userId) {\n      id\n    }\n  }\n": typeof types.RemoveStudentDocument,
     "\n  mutation LeaveCourse($courseId: ID!) {\n    leaveCourse(courseId: $courseId) {\n      id\n      isMember\n    }\n  }\n": typeof types.LeaveCourseDocument,
@@ -35,15 +37,17 @@ const documents: Documents = {
     "\n  query AdminMessages($filter: MessageFilter, $first: Int, $after: ID) {\n    adminMessages(filter: $filter, first: $first, after: $after) {\n      totalCount\n      endCursor\n      hasNextPage\n      nodes {\n        id\n        content\n        sentOn\n        deletedAt\n        course {\n          id\n          title\n        }\n        user {\n          id\n          username\n        }\n        deletedBy {\n          id\n          username\n        }\n      }\n    }\n  }\n": types.AdminMessagesDocument,
     "\n  mutation Login($username: String!, $password: String!) {\n    login(username: $username, password: $password) {\n      token\n      user {\n        id\n        username\n        role\n      }\n    }\n  }\n": types.LoginDocument,
     "\n  mutation Register($username: String!, $password: String!) {\n    register(username: $username, password: $password) {\n      token\n      user {\n        id\n        username\n        role\n      }\n    }\n  }\n": types.RegisterDocument,
-    "\n  query Messages($courseId: ID!, $last: Int, $before: ID) {\n    messages(courseId: $courseId, last: $last, before: $before) {\n      id\n      courseId\n      content\n      sentOn\n      user {\n        id\n        username\n      }\n    }\n  }\n": types.MessagesDocument,
-    "\n  mutation SendMessage($courseId: ID!, $content: String!, $clientMessageId: String) {\n    sendMessage(courseId: $courseId, content: $content, clientMessageId: $clientMessageId) {\n      id\n      courseId\n      content\n      sentOn\n      user {\n        id\n        username\n      }\n    }\n  }\n": types.SendMessageDocument,
-    "\n  subscription RoomEvents($courseId: ID!, $after: ID) {\n    roomEvents(courseId: $courseId, after: $after) {\n      kind\n      messageId\n      message {\n        id\n        courseId\n        content\n        sentOn\n        user {\n          id\n          username\n        }\n      }\n    }\n  }\n": types.RoomEventsDocument,
+    "\n  fragment ChatMessage on Message {\n    id\n    courseId\n    content\n    sentOn\n    user {\n      id\n      username\n    }\n  }\n": types.ChatMessageFragmentDoc,
+    "\n  query Messages($courseId: ID!, $last: Int, $before: ID) {\n    messages(courseId: $courseId, last: $last, before: $before) {\n      ...ChatMessage\n    }\n  }\n": types.MessagesDocument,
+    "\n  mutation SendMessage($courseId: ID!, $content: String!, $clientMessageId: String) {\n    sendMessage(courseId: $courseId, content: $content, clientMessageId: $clientMessageId) {\n      ...ChatMessage\n    }\n  }\n": types.SendMessageDocument,
+    "\n  subscription RoomEvents($courseId: ID!, $after: ID) {\n    roomEvents(courseId: $courseId, after: $after) {\n      kind\n      messageId\n      message {\n        ...ChatMessage\n      }\n    }\n  }\n": types.RoomEventsDocument,
     "\n  mutation DeleteMessage($messageId: ID!) {\n    deleteMessage(messageId: $messageId) {\n      id\n      deletedAt\n      deletedBy {\n        id\n        username\n      }\n    }\n  }\n": types.DeleteMessageDocument,
-    "\n  query Courses {\n    courses {\n      id\n      title\n      overview\n      isMember\n      owner {\n        id\n        username\n      }\n    }\n  }\n": types.CoursesDocument,
-    "\n  query MyCourses {\n    myCourses {\n      id\n      title\n      overview\n      isMember\n      owner {\n        id\n        username\n      }\n    }\n  }\n": types.MyCoursesDocument,
-    "\n  query Course($id: ID!) {\n    course(id: $id) {\n      id\n      title\n      overview\n      createdAt\n      isMember\n      announcementOnly\n      slowModeSeconds\n      owner {\n        id\n        username\n      }\n    }\n  }\n": types.CourseDocument,
+    "\n  fragment CourseSummary on Course {\n    id\n    title\n    overview\n    isMember\n    owner {\n      id\n      username\n    }\n  }\n": types.CourseSummaryFragmentDoc,
+    "\n  query Courses {\n    courses {\n      ...CourseSummary\n    }\n  }\n": types.CoursesDocument,
+    "\n  query MyCourses {\n    myCourses {\n      ...CourseSummary\n    }\n  }\n": types.MyCoursesDocument,
+    "\n  query Course($id: ID!) {\n    course(id: $id) {\n      ...CourseSummary\n      createdAt\n      announcementOnly\n      slowModeSeconds\n    }\n  }\n": types.CourseDocument,
     "\n  mutation Enroll($courseId: ID!) {\n    enroll(courseId: $courseId) {\n      id\n      isMember\n    }\n  }\n": types.EnrollDocument,
-    "\n  mutation CreateCourse($title: String!, $overview: String) {\n    createCourse(title: $title, overview: $overview) {\n      id\n      title\n      overview\n      isMember\n      owner {\n        id\n        username\n      }\n    }\n  }\n": types.CreateCourseDocument,
+    "\n  mutation CreateCourse($title: String!, $overview: String) {\n    createCourse(title: $title, overview: $overview) {\n      ...CourseSummary\n    }\n  }\n": types.CreateCourseDocument,
     "\n  query CourseStudents($courseId: ID!) {\n    courseStudents(courseId: $courseId) {\n      id\n      username\n    }\n  }\n": types.CourseStudentsDocument,
     "\n  mutation RemoveStudent($courseId: ID!, $userId: ID!) {\n    removeStudent(courseId: $courseId, userId: $userId) {\n      id\n    }\n  }\n": types.RemoveStudentDocument,
     "\n  mutation LeaveCourse($courseId: ID!) {\n    leaveCourse(courseId: $courseId) {\n      id\n      isMember\n    }\n  }\n": types.LeaveCourseDocument,
@@ -79,15 +83,19 @@ export function graphql(source: "\n  mutation Register($username: String!, $pass
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query Messages($courseId: ID!, $last: Int, $before: ID) {\n    messages(courseId: $courseId, last: $last, before: $before) {\n      id\n      courseId\n      content\n      sentOn\n      user {\n        id\n        username\n      }\n    }\n  }\n"): (typeof documents)["\n  query Messages($courseId: ID!, $last: Int, $before: ID) {\n    messages(courseId: $courseId, last: $last, before: $before) {\n      id\n      courseId\n      content\n      sentOn\n      user {\n        id\n        username\n      }\n    }\n  }\n"];
+export function graphql(source: "\n  fragment ChatMessage on Message {\n    id\n    courseId\n    content\n    sentOn\n    user {\n      id\n      username\n    }\n  }\n"): (typeof documents)["\n  fragment ChatMessage on Message {\n    id\n    courseId\n    content\n    sentOn\n    user {\n      id\n      username\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  mutation SendMessage($courseId: ID!, $content: String!, $clientMessageId: String) {\n    sendMessage(courseId: $courseId, content: $content, clientMessageId: $clientMessageId) {\n      id\n      courseId\n      content\n      sentOn\n      user {\n        id\n        username\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation SendMessage($courseId: ID!, $content: String!, $clientMessageId: String) {\n    sendMessage(courseId: $courseId, content: $content, clientMessageId: $clientMessageId) {\n      id\n      courseId\n      content\n      sentOn\n      user {\n        id\n        username\n      }\n    }\n  }\n"];
+export function graphql(source: "\n  query Messages($courseId: ID!, $last: Int, $before: ID) {\n    messages(courseId: $courseId, last: $last, before: $before) {\n      ...ChatMessage\n    }\n  }\n"): (typeof documents)["\n  query Messages($courseId: ID!, $last: Int, $before: ID) {\n    messages(courseId: $courseId, last: $last, before: $before) {\n      ...ChatMessage\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  subscription RoomEvents($courseId: ID!, $after: ID) {\n    roomEvents(courseId: $courseId, after: $after) {\n      kind\n      messageId\n      message {\n        id\n        courseId\n        content\n        sentOn\n        user {\n          id\n          username\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  subscription RoomEvents($courseId: ID!, $after: ID) {\n    roomEvents(courseId: $courseId, after: $after) {\n      kind\n      messageId\n      message {\n        id\n        courseId\n        content\n        sentOn\n        user {\n          id\n          username\n        }\n      }\n    }\n  }\n"];
+export function graphql(source: "\n  mutation SendMessage($courseId: ID!, $content: String!, $clientMessageId: String) {\n    sendMessage(courseId: $courseId, content: $content, clientMessageId: $clientMessageId) {\n      ...ChatMessage\n    }\n  }\n"): (typeof documents)["\n  mutation SendMessage($courseId: ID!, $content: String!, $clientMessageId: String) {\n    sendMessage(courseId: $courseId, content: $content, clientMessageId: $clientMessageId) {\n      ...ChatMessage\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription RoomEvents($courseId: ID!, $after: ID) {\n    roomEvents(courseId: $courseId, after: $after) {\n      kind\n      messageId\n      message {\n        ...ChatMessage\n      }\n    }\n  }\n"): (typeof documents)["\n  subscription RoomEvents($courseId: ID!, $after: ID) {\n    roomEvents(courseId: $courseId, after: $after) {\n      kind\n      messageId\n      message {\n        ...ChatMessage\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -95,15 +103,19 @@ export function graphql(source: "\n  mutation DeleteMessage($messageId: ID!) {\n
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query Courses {\n    courses {\n      id\n      title\n      overview\n      isMember\n      owner {\n        id\n        username\n      }\n    }\n  }\n"): (typeof documents)["\n  query Courses {\n    courses {\n      id\n      title\n      overview\n      isMember\n      owner {\n        id\n        username\n      }\n    }\n  }\n"];
+export function graphql(source: "\n  fragment CourseSummary on Course {\n    id\n    title\n    overview\n    isMember\n    owner {\n      id\n      username\n    }\n  }\n"): (typeof documents)["\n  fragment CourseSummary on Course {\n    id\n    title\n    overview\n    isMember\n    owner {\n      id\n      username\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query MyCourses {\n    myCourses {\n      id\n      title\n      overview\n      isMember\n      owner {\n        id\n        username\n      }\n    }\n  }\n"): (typeof documents)["\n  query MyCourses {\n    myCourses {\n      id\n      title\n      overview\n      isMember\n      owner {\n        id\n        username\n      }\n    }\n  }\n"];
+export function graphql(source: "\n  query Courses {\n    courses {\n      ...CourseSummary\n    }\n  }\n"): (typeof documents)["\n  query Courses {\n    courses {\n      ...CourseSummary\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query Course($id: ID!) {\n    course(id: $id) {\n      id\n      title\n      overview\n      createdAt\n      isMember\n      announcementOnly\n      slowModeSeconds\n      owner {\n        id\n        username\n      }\n    }\n  }\n"): (typeof documents)["\n  query Course($id: ID!) {\n    course(id: $id) {\n      id\n      title\n      overview\n      createdAt\n      isMember\n      announcementOnly\n      slowModeSeconds\n      owner {\n        id\n        username\n      }\n    }\n  }\n"];
+export function graphql(source: "\n  query MyCourses {\n    myCourses {\n      ...CourseSummary\n    }\n  }\n"): (typeof documents)["\n  query MyCourses {\n    myCourses {\n      ...CourseSummary\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Course($id: ID!) {\n    course(id: $id) {\n      ...CourseSummary\n      createdAt\n      announcementOnly\n      slowModeSeconds\n    }\n  }\n"): (typeof documents)["\n  query Course($id: ID!) {\n    course(id: $id) {\n      ...CourseSummary\n      createdAt\n      announcementOnly\n      slowModeSeconds\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -111,7 +123,7 @@ export function graphql(source: "\n  mutation Enroll($courseId: ID!) {\n    enro
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  mutation CreateCourse($title: String!, $overview: String) {\n    createCourse(title: $title, overview: $overview) {\n      id\n      title\n      overview\n      isMember\n      owner {\n        id\n        username\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation CreateCourse($title: String!, $overview: String) {\n    createCourse(title: $title, overview: $overview) {\n      id\n      title\n      overview\n      isMember\n      owner {\n        id\n        username\n      }\n    }\n  }\n"];
+export function graphql(source: "\n  mutation CreateCourse($title: String!, $overview: String) {\n    createCourse(title: $title, overview: $overview) {\n      ...CourseSummary\n    }\n  }\n"): (typeof documents)["\n  mutation CreateCourse($title: String!, $overview: String) {\n    createCourse(title: $title, overview: $overview) {\n      ...CourseSummary\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
