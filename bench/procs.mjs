@@ -86,6 +86,8 @@ export async function startServer({ env, profile = false }) {
   mkdirSync(OUT, { recursive: true });
   const port = await freePort();
   const args = profile ? ["--cpu-prof", "--cpu-prof-dir", OUT] : [];
+  // `--heap-snapshot` in run.mjs signals the server for a snapshot once its clients are subscribed.
+  args.push("--heapsnapshot-signal=SIGUSR2", "--diagnostic-dir", OUT);
   const main = profile ? "bench/profiled-server.mjs" : "server/dist/main.js";
   const child = spawn(process.execPath, [...args, main], {
     cwd: ROOT,

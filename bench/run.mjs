@@ -9,6 +9,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { createPgDatabase, dropPgDatabase, OUT, systemBusySeconds, runGenerator, startCeiling, startServer, stop } from "./procs.mjs";
 import { seed } from "./setup.mjs";
 import { summarise } from "./profile-summary.mjs";
+import { summariseHeap, takeHeapSnapshot } from "./heap-summary.mjs";
 
 const { values: opt, positionals } = parseArgs({
   allowPositionals: true,
@@ -16,7 +17,7 @@ const { values: opt, positionals } = parseArgs({
     subscribers: { type: "string" }, rate: { type: "string" }, duration: { type: "string", default: "10" },
     repeat: { type: "string", default: "1" }, db: { type: "string" }, "no-ceiling": { type: "boolean" },
     "find-max": { type: "boolean" }, profile: { type: "boolean" }, writers: { type: "string", default: "64" },
-    drain: { type: "string", default: "5" },
+    drain: { type: "string", default: "5" }, "heap-snapshot": { type: "boolean" },
   },
 });
 const scenario = positionals[0];
@@ -83,6 +84,7 @@ async function withServers(servers, plan) {
     if (phase === "subscribed") {
       await sleep(2000); // let the server settle (timers, buffers) before reading RSS
       server.rssSubscribedMB = servers.map((s) => +(s.sampler.now().rss / 2 ** 20).toFixed(1));
+      if (opt["heap-snapshot"]) for (const s of servers) summariseHeap(await takeHeapSnapshot(s));
     }
     if (phase.startsWith("ready")) {
       servers.forEach((s) => s.sampler.mark());

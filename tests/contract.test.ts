@@ -104,6 +104,9 @@ describe.each(kinds)("the contract, %s", (kind) => {
       expect(second.data?.["createCourse"].slug).toBe("graph-theory-2");
       expect(codes(await graphql(a, q, { t: "Mine" }, t.world.tokens.alice))).toEqual(["FORBIDDEN"]);
       expect(codes(await graphql(a, q, { t: "   " }, t.world.tokens.teacher))).toEqual(["BAD_USER_INPUT"]);
+      // Text the database could not keep as sent: a NUL, a lone surrogate.
+      expect(codes(await graphql(a, q, { t: "Null\u0000Course" }, t.world.tokens.teacher))).toEqual(["BAD_USER_INPUT"]);
+      expect(codes(await graphql(b, q, { t: "Half \ud800 pair" }, t.world.tokens.teacher))).toEqual(["BAD_USER_INPUT"]);
     });
 
     it("shows membership in the catalogue and in myCourses, and enrolling grants the room", async () => {

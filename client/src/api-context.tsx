@@ -6,32 +6,40 @@ import { here, navigate } from "./router";
 
 const ApiContext = createContext<Api | null>(null);
 
-/** Builds the Apollo client and socket for the current token; rebuilt on log in / log out. */
+/**
+ * Builds the Apollo client and socket for the logged-in user; rebuilt on log in / log out,
+ * not when the token is renewed (the client reads the newest token itself).
+ */
 export function ApiProvider({ children }: { children: ReactNode }) {
-  const { session, logOut } = useSession();
-  const token = session?.token ?? null;
-  const logOutRef = useRef(logOut);
+  const { session, logIn, logOut } = useSession();
+  const userId = session?.user.id ?? null;
+  const latest = useRef({ session, logIn, logOut });
   useEffect(() => {
-    logOutRef.current = logOut;
-  }, [logOut]);
+    latest.current = { session, logIn, logOut };
+  }, [session, logIn, logOut]);
 
   // Created in an effect (not during render) so each socket has a matching cleanup.
-  const [current, setCurrent] = useState<{ token: string | null; api: Api } | null>(null);
+  const [current, setCurrent] = useState<{ userId: string | null; api: Api } | null>(null);
   useEffect(() => {
     let expired = false;
-    const next = createApi(token, () => {
-      // Several requests may fail at once; send the user to log in only once.
-      if (expired) return;
-      expired = true;
-      logOutRef.current();
-      const path = here();
-      if (!path.startsWith("/login")) navigate(`/login?expired=1&next=${encodeURIComponent(path)}`, { replace: true });
+    const next = createApi(latest.current.session, {
+      onUnauthenticated: () => {
+        // Several requests may fail at once; send the user to log in only once.
+        if (expired) return;
+        expired = true;
+        latest.current.logOut();
+        const path = here();
+        if (!path.startsWith("/login")) navigate(`/login?expired=1&next=${encodeURIComponent(path)}`, { replace: true });
+      },
+      onRenewed: (renewed) => {
+        if (!expired) latest.current.logIn(renewed);
+      },
     });
-    setCurrent({ token, api: next });
+    setCurrent({ userId, api: next });
     return () => next.dispose();
-  }, [token]);
+  }, [userId]);
 
-  if (!current || current.token !== token) return null;
+  if (!current || current.userId !== userId) return null;
   const { api } = current;
   return (
     <ApiContext.Provider value={api}>

@@ -2,8 +2,12 @@ import { ApolloClient, ApolloLink, HttpLink, InMemoryCache } from "@apollo/clien
 import { ErrorLink } from "@apollo/client/link/error";
 import { GraphQLWsLink } from "@apollo/client/link/subscriptions";
 import { getMainDefinition } from "@apollo/client/utilities";
-import { createClient, type Client } from "graphql-ws";
+import type { Client } from "graphql-ws";
+import { RefreshTokenDocument } from "./auth/operations";
+import { loadSession, type Session } from "./auth/session";
+import { TokenKeeper } from "./auth/token-keeper";
 import { errorCode } from "./errors";
+import { createSessionSocket } from "./session-socket";
 
 export type ConnectionState = "connecting" | "live" | "reconnecting";
 
@@ -31,7 +35,12 @@ export interface Api {
   dispose(): void;
 }
 
-const UNAUTHORIZED_CLOSE = 4401;
+export interface ApiHooks {
+  /** The session is over (its token was refused and cannot be renewed): log in again. */
+  onUnauthenticated(): void;
+  /** The token was renewed: keep the new session. */
+  onRenewed(session: Session): void;
+}
 
 /** Capped exponential backoff with jitter, so a restarted server is found again quickly. */
 function backoff(retries: number): Promise<void> {
@@ -45,40 +54,72 @@ function wsUrl(): string {
   return url.toString();
 }
 
-/** One client per session: a new token means a new cache and a new socket. */
-export function createApi(token: string | null, onUnauthenticated: () => void): Api {
+/**
+ * One client per session: logging in or out means a new cache and a new socket. Renewing the
+ * token does not: every request and every (re)connection reads the keeper's current token.
+ */
+export function createApi(session: Session | null, hooks: ApiHooks): Api {
   const connection = new ConnectionStatus();
-  const authorization = token ? `Bearer ${token}` : undefined;
+  const keeper = session
+    ? new TokenKeeper(session, {
+        renew: async () => {
+          const result = await client.mutate({ mutation: RefreshTokenDocument });
+          if (result.error || !result.data) throw result.error ?? new Error("no result");
+          return result.data.refreshToken;
+        },
+        renewed: hooks.onRenewed,
+        stored: loadSession,
+      })
+    : null;
 
-  const http = new HttpLink({ uri: "/graphql", headers: authorization ? { authorization } : {} });
+  // Every HTTP request carries the newest token; the error link below knows which one it sent.
+  const auth = new ApolloLink((operation, forward) => {
+    const token = keeper?.token;
+    if (token) operation.setContext(({ headers = {} }) => ({ headers: { ...headers, authorization: `Bearer ${token}` }, token }));
+    return forward(operation);
+  });
+  const http = new HttpLink({ uri: "/graphql" });
 
   let ws: Client | null = null;
-  if (token) {
+  if (keeper) {
     let connectedOnce = false;
-    ws = createClient({
+    let socketToken: string | null = null;
+    ws = createSessionSocket({
       url: wsUrl(),
-      connectionParams: { authorization },
-      lazy: false, // keep one socket open for the whole session so its state can be shown
+      // Read at every (re)connection, so a reconnect uses the newest token, renewed first when due.
+      connectionParams: async () => {
+        socketToken = await keeper.current();
+        if (!socketToken) {
+          hooks.onUnauthenticated();
+          throw new Error("The session is over.");
+        }
+        return { authorization: `Bearer ${socketToken}` };
+      },
+      // The server closed the socket because its token expired: reconnect with a fresher one
+      // (renewed before expiry, or now), or log in again when none can be had.
+      renew: async () => {
+        if (keeper.token !== socketToken) return true;
+        const renewed = await keeper.renew();
+        return renewed !== null && renewed !== socketToken;
+      },
+      expired: hooks.onUnauthenticated,
       retryAttempts: Infinity,
       retryWait: backoff,
-      shouldRetry: (event) => !(isCloseEvent(event) && event.code === UNAUTHORIZED_CLOSE),
-      onNonLazyError: () => undefined, // fatal closes are handled by the "closed" listener
-      on: {
-        connecting: () => connection.set(connectedOnce ? "reconnecting" : "connecting"),
-        connected: () => {
-          connectedOnce = true;
-          connection.set("live");
-        },
-        closed: (event) => {
-          if (isCloseEvent(event) && event.code === UNAUTHORIZED_CLOSE) onUnauthenticated();
-          else connection.set(connectedOnce ? "reconnecting" : "connecting");
-        },
-      },
+      shouldRetry: () => true, // a 4401 never gets here: graphql-ws treats it as final (see session-socket.ts)
     });
+    ws.on("connecting", () => connection.set(connectedOnce ? "reconnecting" : "connecting"));
+    ws.on("connected", () => {
+      connectedOnce = true;
+      connection.set("live");
+    });
+    ws.on("closed", () => connection.set(connectedOnce ? "reconnecting" : "connecting"));
   }
 
-  const errors = new ErrorLink(({ error }) => {
-    if (errorCode(error) === "UNAUTHENTICATED") onUnauthenticated();
+  const errors = new ErrorLink(({ error, operation }) => {
+    if (errorCode(error) !== "UNAUTHENTICATED") return;
+    // Refused with a token since replaced by a renewed one: that says nothing about the session.
+    if (keeper && operation.getContext()["token"] !== keeper.token) return;
+    hooks.onUnauthenticated();
   });
 
   const transport = ws
@@ -92,18 +133,15 @@ export function createApi(token: string | null, onUnauthenticated: () => void): 
       )
     : http;
 
-  const client = new ApolloClient({ link: ApolloLink.from([errors, transport]), cache: new InMemoryCache() });
+  const client = new ApolloClient({ link: ApolloLink.from([errors, auth, transport]), cache: new InMemoryCache() });
   return {
     client,
     ws,
     connection,
     dispose: () => {
+      keeper?.stop();
       void ws?.dispose();
       client.stop();
     },
   };
-}
-
-function isCloseEvent(value: unknown): value is { code: number } {
-  return typeof value === "object" && value !== null && "code" in value && typeof value.code === "number";
 }

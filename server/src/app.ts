@@ -82,6 +82,9 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
     validationRules,
     parseOptions: { maxTokens: config.limits.maxTokens },
     includeStacktraceInErrorResponses: false,
+    // main.ts owns SIGTERM and calls stop(): Apollo's own handler would race it, and a second
+    // stop() while the first is draining never resolves (Apollo 5), holding shutdown for 15 s.
+    stopOnTerminationSignals: false,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: 5000 }),
       // Browsers asking for /graphql get our bundled playground (no CDN), not Apollo's.

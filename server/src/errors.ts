@@ -1,5 +1,6 @@
 import { GraphQLError, type GraphQLFormattedError } from "graphql";
 import type { Logger } from "pino";
+import { isDatabaseUnavailable } from "./db/unavailable.js";
 
 /** Every `extensions.code` the contract names. */
 export const ErrorCode = {
@@ -49,6 +50,18 @@ export class CannotResumeError extends GraphQLError {
   }
 }
 
+/**
+ * The database cannot be reached right now (down, restarting, out of connections): nothing
+ * about the request is wrong, and the same operation may succeed when retried shortly.
+ */
+export class ServiceUnavailableError extends GraphQLError {
+  constructor() {
+    super("The service is temporarily unavailable: try again shortly.", {
+      extensions: { code: ErrorCode.Internal, reason: "SERVICE_UNAVAILABLE", retryable: true },
+    });
+  }
+}
+
 export class RateLimitedError extends GraphQLError {
   constructor(
     readonly retryAfterSeconds: number,
@@ -65,6 +78,13 @@ export function codeOf(error: GraphQLFormattedError | GraphQLError): string | un
   return typeof code === "string" ? code : undefined;
 }
 
+/** Apollo refuses some requests (an APQ hash that does not match its query) with a 4xx and no code. */
+function isBareClientError(error: unknown): boolean {
+  if (!(error instanceof GraphQLError) || error.extensions["code"] !== undefined) return false;
+  const status = (error.extensions["http"] as { status?: number } | undefined)?.status;
+  return status !== undefined && status >= 400 && status < 500;
+}
+
 /**
  * The one place errors leave the server, for HTTP and WebSocket alike: our own codes pass,
  * anything else is logged whole and masked (in production without any internal detail).
@@ -72,14 +92,21 @@ export function codeOf(error: GraphQLFormattedError | GraphQLError): string | un
 export function makeErrorFormatter(logger: Logger, production: boolean) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const code = codeOf(formatted);
-    if (code && requestCodes.has(code)) {
+    if ((code && requestCodes.has(code)) || isBareClientError(error)) {
       return { message: formatted.message, extensions: { code: ErrorCode.BadUserInput } };
     }
     if (code && (knownCodes.has(code) || protocolCodes.has(code)) && code !== ErrorCode.Internal) {
       const { http: _http, stacktrace: _stack, ...extensions } = formatted.extensions ?? {};
       return { ...formatted, extensions };
     }
-    logger.error({ err: error instanceof GraphQLError ? (error.originalError ?? error) : error }, "unexpected error");
+    const cause = error instanceof GraphQLError ? (error.originalError ?? error) : error;
+    if (cause instanceof ServiceUnavailableError || isDatabaseUnavailable(cause)) {
+      // Says so even in production: the client should retry, not report a bug.
+      logger.warn({ err: cause }, "database unavailable");
+      const { message, extensions } = new ServiceUnavailableError().toJSON();
+      return { message, ...(formatted.path ? { path: formatted.path } : {}), extensions };
+    }
+    logger.error({ err: cause }, "unexpected error");
     return {
       message: production ? "Internal server error" : formatted.message,
       ...(formatted.locations ? { locations: formatted.locations } : {}),

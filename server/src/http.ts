@@ -1,3 +1,4 @@
+import { isUtf8 } from "node:buffer";
 import { randomUUID } from "node:crypto";
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
@@ -37,6 +38,16 @@ function jsonError(status: number, message: string, code: string) {
   return { status, body: { errors: [{ message, extensions: { code } }] } };
 }
 
+const invalidUtf8 = "entity.invalid.utf8";
+
+/**
+ * The JSON decoder would turn malformed UTF-8 into U+FFFD and store that: refuse the body
+ * instead, so what is stored is what the client meant or nothing.
+ */
+function requireUtf8(_req: unknown, _res: unknown, body: Buffer): void {
+  if (!isUtf8(body)) throw Object.assign(new Error("The request body is not valid UTF-8."), { status: 400, type: invalidUtf8 });
+}
+
 /** Turns body-parser failures into GraphQL-shaped JSON errors instead of HTML pages. */
 const bodyErrors: ErrorRequestHandler = (err: { type?: string; status?: number; limit?: number }, _req, res, next) => {
   if (res.headersSent) return next(err);
@@ -45,7 +56,9 @@ const bodyErrors: ErrorRequestHandler = (err: { type?: string; status?: number; 
       ? jsonError(413, `Request body larger than ${err.limit ?? "the limit"} bytes.`, ErrorCode.BadUserInput)
       : err.type === "entity.parse.failed" || err.type === "encoding.unsupported" || err.type === "charset.unsupported"
         ? jsonError(400, "The request body is not valid JSON.", ErrorCode.BadUserInput)
-        : jsonError(err.status && err.status < 500 ? err.status : 500, "Bad request.", ErrorCode.BadUserInput);
+        : err.type === invalidUtf8
+          ? jsonError(400, "The request body is not valid UTF-8.", ErrorCode.BadUserInput)
+          : jsonError(err.status && err.status < 500 ? err.status : 500, "Bad request.", ErrorCode.BadUserInput);
   res.status(status).json(body);
 };
 
@@ -113,7 +126,7 @@ export function createHttpApp(options: HttpOptions): Express {
     cors((req, callback) => {
       callback(null, { origin: isOriginAllowed(req.headers.origin, req.headers.host), maxAge: 600 });
     }),
-    express.json({ limit: options.maxBodyBytes }),
+    express.json({ limit: options.maxBodyBytes, verify: requireUtf8 }),
     bodyErrors,
     options.graphql,
   );
@@ -137,5 +150,16 @@ export function createHttpApp(options: HttpOptions): Express {
       res.type("text/plain").send("Educa Chat API: POST /graphql, WebSocket /graphql. The web client is not built (npm run build).\n");
     });
   }
+  // Anything else gets JSON too, never express's HTML pages.
+  app.use((_req, res) => {
+    res.status(404).json(jsonError(404, "Not found.", ErrorCode.BadUserInput).body);
+  });
+  app.use(((err, _req, res, next) => {
+    if (res.headersSent) return next(err);
+    const status = typeof err?.status === "number" && err.status >= 400 && err.status < 500 ? err.status : 500;
+    if (status === 500) options.logger.error({ err }, "unexpected http error");
+    const { body } = jsonError(status, status === 500 ? "Internal server error" : "Bad request.", status === 500 ? ErrorCode.Internal : ErrorCode.BadUserInput);
+    res.status(status).json(body);
+  }) as ErrorRequestHandler);
   return app;
 }

@@ -25,3 +25,16 @@ export const RegisterDocument = graphql(`
     }
   }
 `);
+
+export const RefreshTokenDocument = graphql(`
+  mutation RefreshToken {
+    refreshToken {
+      token
+      user {
+        id
+        username
+        role
+      }
+    }
+  }
+`);

@@ -17,6 +17,7 @@ type Documents = {
     "\n  query AdminMessages($filter: MessageFilter, $first: Int, $after: ID) {\n    adminMessages(filter: $filter, first: $first, after: $after) {\n      totalCount\n      endCursor\n      hasNextPage\n      nodes {\n        id\n        content\n        sentOn\n        deletedAt\n        course {\n          id\n          title\n        }\n        user {\n          id\n          username\n        }\n        deletedBy {\n          id\n          username\n        }\n      }\n    }\n  }\n": typeof types.AdminMessagesDocument,
     "\n  mutation Login($username: String!, $password: String!) {\n    login(username: $username, password: $password) {\n      token\n      user {\n        id\n        username\n        role\n      }\n    }\n  }\n": typeof types.LoginDocument,
     "\n  mutation Register($username: String!, $password: String!) {\n    register(username: $username, password: $password) {\n      token\n      user {\n        id\n        username\n        role\n      }\n    }\n  }\n": typeof types.RegisterDocument,
+    "\n  mutation RefreshToken {\n    refreshToken {\n      token\n      user {\n        id\n        username\n        role\n      }\n    }\n  }\n": typeof types.RefreshTokenDocument,
     "\n  fragment ChatMessage on Message {\n    id\n    courseId\n    content\n    sentOn\n    user {\n      id\n      username\n    }\n  }\n": typeof types.ChatMessageFragmentDoc,
     "\n  query Messages($courseId: ID!, $last: Int, $before: ID) {\n    messages(courseId: $courseId, last: $last, before: $before) {\n      ...ChatMessage\n    }\n  }\n": typeof types.MessagesDocument,
     "\n  mutation SendMessage($courseId: ID!, $content: String!, $clientMessageId: String) {\n    sendMessage(courseId: $courseId, content: $content, clientMessageId: $clientMessageId) {\n      ...ChatMessage\n    }\n  }\n": typeof types.SendMessageDocument,
@@ -37,6 +38,7 @@ const documents: Documents = {
     "\n  query AdminMessages($filter: MessageFilter, $first: Int, $after: ID) {\n    adminMessages(filter: $filter, first: $first, after: $after) {\n      totalCount\n      endCursor\n      hasNextPage\n      nodes {\n        id\n        content\n        sentOn\n        deletedAt\n        course {\n          id\n          title\n        }\n        user {\n          id\n          username\n        }\n        deletedBy {\n          id\n          username\n        }\n      }\n    }\n  }\n": types.AdminMessagesDocument,
     "\n  mutation Login($username: String!, $password: String!) {\n    login(username: $username, password: $password) {\n      token\n      user {\n        id\n        username\n        role\n      }\n    }\n  }\n": types.LoginDocument,
     "\n  mutation Register($username: String!, $password: String!) {\n    register(username: $username, password: $password) {\n      token\n      user {\n        id\n        username\n        role\n      }\n    }\n  }\n": types.RegisterDocument,
+    "\n  mutation RefreshToken {\n    refreshToken {\n      token\n      user {\n        id\n        username\n        role\n      }\n    }\n  }\n": types.RefreshTokenDocument,
     "\n  fragment ChatMessage on Message {\n    id\n    courseId\n    content\n    sentOn\n    user {\n      id\n      username\n    }\n  }\n": types.ChatMessageFragmentDoc,
     "\n  query Messages($courseId: ID!, $last: Int, $before: ID) {\n    messages(courseId: $courseId, last: $last, before: $before) {\n      ...ChatMessage\n    }\n  }\n": types.MessagesDocument,
     "\n  mutation SendMessage($courseId: ID!, $content: String!, $clientMessageId: String) {\n    sendMessage(courseId: $courseId, content: $content, clientMessageId: $clientMessageId) {\n      ...ChatMessage\n    }\n  }\n": types.SendMessageDocument,
@@ -80,6 +82,10 @@ export function graphql(source: "\n  mutation Login($username: String!, $passwor
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation Register($username: String!, $password: String!) {\n    register(username: $username, password: $password) {\n      token\n      user {\n        id\n        username\n        role\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation Register($username: String!, $password: String!) {\n    register(username: $username, password: $password) {\n      token\n      user {\n        id\n        username\n        role\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RefreshToken {\n    refreshToken {\n      token\n      user {\n        id\n        username\n        role\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation RefreshToken {\n    refreshToken {\n      token\n      user {\n        id\n        username\n        role\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

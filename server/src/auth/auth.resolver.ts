@@ -4,7 +4,7 @@ import { CredentialsArgs } from "./auth.args.js";
 import { requireUser } from "./guards.js";
 import { Role, User } from "./user.entity.js";
 
-@ObjectType({ description: "What register and login return." })
+@ObjectType({ description: "What register, login and refreshToken return." })
 class AuthPayload {
   @Field(() => String, { description: "Send as `Authorization: Bearer <token>` (HTTP) or in connection_init (WebSocket)." })
   token!: string;
@@ -29,6 +29,16 @@ export class AuthResolver {
   @Mutation(() => AuthPayload, { description: "Exchanges a username and password for a token." })
   login(@Args(() => CredentialsArgs) { username, password }: CredentialsArgs, @Ctx() ctx: Context): Promise<AuthPayload> {
     return ctx.services.auth.login(ctx.em, username, password, ctx.clientAddress);
+  }
+
+  @Authorized()
+  @Mutation(() => AuthPayload, {
+    description:
+      "Exchanges the request's still-valid token for a new one valid for a full TOKEN_TTL, with the user as stored now. " +
+      "An expired or invalid token is UNAUTHENTICATED: log in again. Open sockets keep their old token until it expires (4401); reconnect with the new one.",
+  })
+  refreshToken(@Ctx() ctx: Context): Promise<AuthPayload> {
+    return ctx.services.auth.refresh(ctx.em, requireUser(ctx).id);
   }
 
   @Authorized(Role.Staff)

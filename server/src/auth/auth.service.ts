@@ -1,7 +1,7 @@
 import { type EntityManager, UniqueConstraintViolationException } from "@mikro-orm/core";
 import argon2 from "argon2";
 import { z } from "zod";
-import { BadUserInputError } from "../errors.js";
+import { BadUserInputError, UnauthenticatedError } from "../errors.js";
 import { parseInput } from "../validation.js";
 import type { CurrentUser } from "./current-user.js";
 import type { LoginThrottle } from "./login-throttle.js";
@@ -72,6 +72,17 @@ export class AuthService {
       await this.throttle.failed(key);
       throw new BadUserInputError("Wrong username or password.");
     }
+    return { user, token: await this.tokens.issue(user.id) };
+  }
+
+  /**
+   * A new token for a user whose token is still valid, with a full TOKEN_TTL. The user is read
+   * again, so a deleted account cannot renew and a changed role shows in the answer.
+   */
+  async refresh(em: EntityManager, userId: number): Promise<AuthResult> {
+    await this.throttle.admitRenewal(userId);
+    const user = await em.findOne(User, { id: userId });
+    if (!user) throw new UnauthenticatedError();
     return { user, token: await this.tokens.issue(user.id) };
   }
 

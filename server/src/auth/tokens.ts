@@ -12,9 +12,14 @@ export type TokenCheck =
   | { ok: true; claims: TokenClaims }
   | { ok: false; reason: "expired" | "invalid" };
 
+/** Verified tokens remembered, so a client's every request does not pay for an HMAC again. */
+const VERIFIED_CACHE_SIZE = 10_000;
+
 /** Signs and checks bearer tokens: HS256 only, issuer and expiry required. */
 export class TokenService {
   private readonly key: Uint8Array;
+  // Only successful checks are kept (a forged token is never cached), and a hit still honours expiry.
+  private readonly verified = new Map<string, TokenClaims>();
 
   constructor(
     secretKey: string,
@@ -34,6 +39,21 @@ export class TokenService {
   }
 
   async verify(token: string): Promise<TokenCheck> {
+    const known = this.verified.get(token);
+    if (known) {
+      if (known.expiresAt.getTime() > Date.now()) return { ok: true, claims: known };
+      this.verified.delete(token);
+      return { ok: false, reason: "expired" };
+    }
+    const check = await this.check(token);
+    if (check.ok) {
+      if (this.verified.size >= VERIFIED_CACHE_SIZE) this.verified.delete(this.verified.keys().next().value as string);
+      this.verified.set(token, check.claims);
+    }
+    return check;
+  }
+
+  private async check(token: string): Promise<TokenCheck> {
     try {
       const { payload } = await jwtVerify(token, this.key, {
         algorithms: [ALGORITHM],

@@ -1,15 +1,17 @@
 import { type EntityManager, UniqueConstraintViolationException } from "@mikro-orm/core";
+import type { SqlEntityManager } from "@mikro-orm/knex";
 import slugify from "slugify";
 import { z } from "zod";
 import { type CurrentUser, isStaff } from "../auth/current-user.js";
 import { User } from "../auth/user.entity.js";
 import { BadUserInputError, ForbiddenError } from "../errors.js";
 import { parseId } from "../ids.js";
-import { parseInput } from "../validation.js";
+import { isStorableText, parseInput } from "../validation.js";
 import { Course } from "./course.entity.js";
 
-const titleSchema = z.string().trim().min(1, "Title must not be empty.").max(200, "Title must be at most 200 characters.");
-const overviewSchema = z.string().trim().max(10_000, "Overview must be at most 10000 characters.");
+const storable = "Must be well-formed Unicode text without NUL characters.";
+const titleSchema = z.string().trim().min(1, "Title must not be empty.").max(200, "Title must be at most 200 characters.").refine(isStorableText, storable);
+const overviewSchema = z.string().trim().max(10_000, "Overview must be at most 10000 characters.").refine(isStorableText, storable);
 
 function slugFor(title: string): string {
   const slug = slugify.default(title, { lower: true, strict: true, trim: true }).slice(0, 200);
@@ -23,6 +25,16 @@ export interface RoomAccess {
   announcementOnly: boolean;
   slowModeSeconds: number;
 }
+
+interface RoomRow {
+  owner_id: number | string;
+  announcement_only: boolean | number;
+  slow_mode_seconds: number | string;
+  enrolled: boolean | number;
+}
+
+/** PostgreSQL answers booleans, SQLite 0 or 1. */
+const truthy = (value: boolean | number): boolean => value === true || value === 1;
 
 export class CourseService {
   async catalogue(em: EntityManager): Promise<Course[]> {
@@ -54,11 +66,18 @@ export class CourseService {
 
   /** What the user may do in a course's room; null when they may not enter (or it does not exist). */
   async roomAccess(em: EntityManager, user: CurrentUser, courseId: number): Promise<RoomAccess | null> {
-    const course = await em.findOne(Course, { id: courseId }, { fields: ["id", "owner", "announcementOnly", "slowModeSeconds"] });
-    if (!course) return null;
-    const moderator = isStaff(user) || course.owner.id === user.id;
-    if (!moderator && (await em.count(Course, { id: courseId, students: user.id })) === 0) return null;
-    return { courseId, moderator, announcementOnly: course.announcementOnly, slowModeSeconds: course.slowModeSeconds };
+    // One round trip on every send and subscribe; a plain read, so no partly loaded entity
+    // lands in the identity map.
+    const [row] = await (em as SqlEntityManager).execute<RoomRow[]>(
+      `select c.owner_id, c.announcement_only, c.slow_mode_seconds,
+              exists(select 1 from course_students s where s.course_id = c.id and s.user_id = ?) as enrolled
+         from courses c where c.id = ?`,
+      [user.id, courseId],
+    );
+    if (!row) return null;
+    const moderator = isStaff(user) || Number(row.owner_id) === user.id;
+    if (!moderator && !truthy(row.enrolled)) return null;
+    return { courseId, moderator, announcementOnly: truthy(row.announcement_only), slowModeSeconds: Number(row.slow_mode_seconds) };
   }
 
   /**

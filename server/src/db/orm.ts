@@ -58,7 +58,12 @@ export function ormOptions(database: DatabaseTarget, logger?: Logger): Options {
     driver: PostgreSqlDriver,
     clientUrl: database.url,
     migrations: { migrationsList: postgresqlMigrations, transactional: true, snapshot: false },
-    pool: { min: 0, max: 10, acquireTimeoutMillis: 10_000 },
+    // While the database is away every operation must fail within seconds (and be reported
+    // as retryable, see errors.ts), never queue: a refused connection fails the acquire at
+    // once, an unanswered one after connectionTimeoutMillis, a full pool after acquireTimeoutMillis.
+    // Connections the server ended are dropped by the pool and new ones opened on demand.
+    pool: { min: 0, max: 10, acquireTimeoutMillis: 4000 },
+    driverOptions: { connection: { connectionTimeoutMillis: 3000, keepAlive: true } },
   } as Options;
 }
 

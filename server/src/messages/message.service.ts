@@ -3,9 +3,7 @@ import type { SqlEntityManager } from "@mikro-orm/knex";
 import type { Logger } from "pino";
 import { z } from "zod";
 import { type CurrentUser, isStaff } from "../auth/current-user.js";
-import { User } from "../auth/user.entity.js";
 import type { DatabaseTarget } from "../config.js";
-import { Course } from "../courses/course.entity.js";
 import type { CourseService } from "../courses/course.service.js";
 import { lockRoom } from "../db/room-lock.js";
 import { BadUserInputError, CannotResumeError, ForbiddenError, RateLimitedError } from "../errors.js";
@@ -13,10 +11,10 @@ import { parseId } from "../ids.js";
 import type { Metrics } from "../metrics.js";
 import type { RoomBus } from "../realtime/room-bus.js";
 import { type DeletionEvent, replayThenLive } from "../realtime/replay.js";
-import { parseInput } from "../validation.js";
+import { isStorableText, parseInput } from "../validation.js";
 import { Message } from "./message.entity.js";
 import { filterStream } from "../realtime/streams.js";
-import { type MessagePayload, MessageView, toPayload } from "./message.type.js";
+import { type MessagePayload, MessageView, type StoredMessage, toPayload } from "./message.type.js";
 import type { SendRateLimiter, SlowModeLimiter } from "./send-rate-limiter.js";
 
 export const MAX_MESSAGE_LENGTH = 4000;
@@ -27,9 +25,14 @@ const contentSchema = z
   .string()
   .trim()
   .min(1, "A message cannot be empty.")
-  .refine((text) => [...text].length <= MAX_MESSAGE_LENGTH, `A message is at most ${MAX_MESSAGE_LENGTH} characters.`);
+  .refine((text) => [...text].length <= MAX_MESSAGE_LENGTH, `A message is at most ${MAX_MESSAGE_LENGTH} characters.`)
+  .refine(isStorableText, "A message must be well-formed Unicode text without NUL characters.");
 
-const clientMessageIdSchema = z.string().min(1, "clientMessageId must not be empty.").max(64, "clientMessageId is at most 64 characters.");
+const clientMessageIdSchema = z
+  .string()
+  .min(1, "clientMessageId must not be empty.")
+  .max(64, "clientMessageId is at most 64 characters.")
+  .refine(isStorableText, "clientMessageId must be well-formed Unicode text without NUL characters.");
 
 const lastSchema = z.number().int().min(1, "last must be between 1 and 100.").max(100, "last must be between 1 and 100.");
 
@@ -79,6 +82,12 @@ export class MessageService {
     const started = performance.now();
     const text = parseInput(contentSchema, content, "content");
     const clientId = clientMessageId === null || clientMessageId === undefined ? null : parseInput(clientMessageIdSchema, clientMessageId, "clientMessageId");
+    // A plain send is counted before any database work: a flood is refused for one Redis round
+    // trip, not for the membership reads, so it cannot fill the connection pool in front of
+    // everyone else's sends. A retry (clientMessageId) is counted only after its original is
+    // looked up, so retrying a send that went through never costs a point.
+    const countedEarly = clientId === null ? parseId(courseId) : null;
+    if (countedEarly !== null) await this.limitSends(user, countedEarly);
     const room = await this.courses.requireMember(em, user, courseId);
     const course = room.courseId;
     // A retry of a send that already went through: the original, not a second post.
@@ -87,13 +96,8 @@ export class MessageService {
     if (room.announcementOnly && !room.moderator) {
       throw new ForbiddenError("This room is in announcement-only mode: only the instructor and staff may post.");
     }
-    try {
-      if (this.rateLimiter && !isStaff(user)) await this.rateLimiter.consume(user.id, course);
-      if (room.slowModeSeconds > 0 && !room.moderator) await this.slowMode.consume(user.id, course, room.slowModeSeconds);
-    } catch (err) {
-      if (err instanceof RateLimitedError) this.metrics.rateLimited.inc();
-      throw err;
-    }
+    if (countedEarly === null) await this.limitSends(user, course);
+    if (room.slowModeSeconds > 0 && !room.moderator) await this.countRefusal(this.slowMode.consume(user.id, course, room.slowModeSeconds));
     let stored;
     try {
       stored = await this.store(em, course, user.id, text, clientId);
@@ -107,14 +111,29 @@ export class MessageService {
     this.metrics.messagesSent.inc();
     const payload = toPayload(message, user, previousId);
     try {
-      await this.bus.publish(MESSAGES_TOPIC, course, payload);
+      await this.bus.publish(MESSAGES_TOPIC, course, payload, { retry: true });
     } catch (err) {
-      // The message is stored: subscribers resuming with `after` (and gap fills) still get it.
+      // The message is stored: history, `after` and gap fills have it, and the bus publishes
+      // it again once its link is back (unless a later message of the room gets there first).
       this.metrics.publishFailures.inc();
-      this.logger.error({ err, courseId: course, messageId: message.id }, "publish failed");
+      this.logger.warn({ err, courseId: course, messageId: message.id }, "publish failed; retried when the link is back");
     }
     this.metrics.sendLatency.observe((performance.now() - started) / 1000);
     return MessageView.fromPayload(payload);
+  }
+
+  /** SEND_RATE_LIMIT; staff are exempt. */
+  private async limitSends(user: CurrentUser, courseId: number): Promise<void> {
+    if (this.rateLimiter && !isStaff(user)) await this.countRefusal(this.rateLimiter.consume(user.id, courseId));
+  }
+
+  private async countRefusal(check: Promise<void>): Promise<void> {
+    try {
+      await check;
+    } catch (err) {
+      if (err instanceof RateLimitedError) this.metrics.rateLimited.inc();
+      throw err;
+    }
   }
 
   /**
@@ -135,14 +154,11 @@ export class MessageService {
         "select max(id) as previous from messages where course_id = ?",
         [courseId],
       );
-      const message = tx.create(Message, {
-        course: tx.getReference(Course, courseId),
-        user: tx.getReference(User, userId),
-        content,
-        sentOn: new Date(),
-        clientMessageId,
-      });
-      await tx.flush();
+      // A native insert: nothing else changes, so the unit of work (change sets for every
+      // entity this request loaded) has nothing to add but time spent under the room lock.
+      const sentOn = new Date();
+      const id = await tx.insert(Message, { course: courseId, user: userId, content, sentOn, clientMessageId });
+      const message: StoredMessage = { id: Number(id), course: { id: courseId }, content, sentOn };
       const previous = row?.previous;
       return { message, previousId: previous === null || previous === undefined ? null : Number(previous) };
     });

@@ -18,7 +18,10 @@ export interface MessagePayload {
   previousId: string | null;
 }
 
-export function toPayload(message: Message, author: { id: number; username: string; role: Role }, previousId: number | null): MessagePayload {
+/** What a payload needs of a stored message: an entity, or the row `store` just inserted. */
+export type StoredMessage = Pick<Message, "id" | "content" | "sentOn"> & { course: { id: number } };
+
+export function toPayload(message: StoredMessage, author: { id: number; username: string; role: Role }, previousId: number | null): MessagePayload {
   return {
     kind: "added",
     id: String(message.id),

@@ -20,28 +20,59 @@ export function makeLimiter(name: string, points: number, durationSeconds: numbe
     : memory;
 }
 
-export async function consumeOrRefuse(limiter: RateLimiterMemory | RateLimiterRedis, key: string): Promise<void> {
+const refusal = (msBeforeNext: number) => new RateLimitedError(Math.max(1, Math.ceil(msBeforeNext / 1000)));
+
+export async function consumeOrRefuse(
+  limiter: RateLimiterMemory | RateLimiterRedis,
+  key: string,
+  onRefused?: (msBeforeNext: number) => void,
+): Promise<void> {
   try {
     await limiter.consume(key);
   } catch (rejection) {
     if (rejection instanceof RateLimiterRes) {
-      throw new RateLimitedError(Math.max(1, Math.ceil(rejection.msBeforeNext / 1000)));
+      onRefused?.(rejection.msBeforeNext);
+      throw refusal(rejection.msBeforeNext);
     }
     throw rejection;
   }
 }
 
-/** SEND_RATE_LIMIT per user per course. */
+/** Refused keys remembered at most; expired ones are swept when it fills. */
+const MAX_REMEMBERED_REFUSALS = 10_000;
+
+/**
+ * SEND_RATE_LIMIT per user per course. A key once refused stays refused until its window
+ * ends (the count only grows until then), so this instance refuses it again by itself until
+ * then, without a Redis round trip: a flood costs the shared store one command per window.
+ */
 export class SendRateLimiter {
   private readonly limiter;
+  private readonly refusedUntil = new Map<string, number>();
 
   constructor(limit: SendRateLimit, store?: SharedStore) {
     this.limiter = makeLimiter("send-rate", limit.messages, limit.windowSeconds, store);
   }
 
   /** Counts one message; throws RATE_LIMITED with the seconds to wait when over the limit. */
-  consume(userId: number, courseId: number): Promise<void> {
-    return consumeOrRefuse(this.limiter, `${userId}:${courseId}`);
+  async consume(userId: number, courseId: number): Promise<void> {
+    const key = `${userId}:${courseId}`;
+    const until = this.refusedUntil.get(key);
+    if (until !== undefined) {
+      const left = until - Date.now();
+      if (left > 0) throw refusal(left);
+      this.refusedUntil.delete(key);
+    }
+    await consumeOrRefuse(this.limiter, key, (msBeforeNext) => this.remember(key, Date.now() + msBeforeNext));
+  }
+
+  private remember(key: string, until: number): void {
+    if (this.refusedUntil.size >= MAX_REMEMBERED_REFUSALS) {
+      const now = Date.now();
+      for (const [k, t] of this.refusedUntil) if (t <= now) this.refusedUntil.delete(k);
+      if (this.refusedUntil.size >= MAX_REMEMBERED_REFUSALS) return;
+    }
+    this.refusedUntil.set(key, until);
   }
 }
 

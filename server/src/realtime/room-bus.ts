@@ -12,7 +12,12 @@ import type { PubSub as TypeGraphqlPubSub } from "type-graphql";
  * plain JSON.
  */
 export interface RoomBus {
-  publish(topic: string, roomId: number, payload: unknown): Promise<void>;
+  /**
+   * With `retry`, a payload whose publish fails is published again once the link is back,
+   * unless a later publish to the same room got through first (subscribers find the gap from
+   * that one): so a room that falls silent after a failed publish still gets it live.
+   */
+  publish(topic: string, roomId: number, payload: unknown, options?: { retry?: boolean }): Promise<void>;
   /**
    * Resolves once the subscription is live, so nothing published afterwards is missed.
    * `onResync` is called when the bus may have dropped messages (its link was re-established):
@@ -39,6 +44,8 @@ function quietPendingRejection(engine: PubSubEngine, channel: string): void {
 
 class EngineRoomBus implements RoomBus {
   private readonly resyncs = new Set<() => void>();
+  /** Per channel, the newest payload published with `retry` that has not got through. */
+  private readonly undelivered = new Map<string, unknown>();
 
   constructor(
     private readonly engine: PubSubEngine,
@@ -52,12 +59,38 @@ class EngineRoomBus implements RoomBus {
     return `${this.channelPrefix}${topic}:${roomId}`;
   }
 
-  async publish(topic: string, roomId: number, payload: unknown): Promise<void> {
+  async publish(topic: string, roomId: number, payload: unknown, options?: { retry?: boolean }): Promise<void> {
+    const channel = this.channel(topic, roomId);
+    try {
+      await this.publishNow(channel, payload);
+      this.undelivered.delete(channel);
+    } catch (err) {
+      if (options?.retry) this.undelivered.set(channel, payload);
+      throw err;
+    }
+  }
+
+  /** Publishes again what failed, oldest room first; stops at the first failure. */
+  async retryUndelivered(): Promise<number> {
+    let published = 0;
+    for (const [channel, payload] of [...this.undelivered]) {
+      await this.publishNow(channel, payload);
+      if (this.undelivered.get(channel) === payload) this.undelivered.delete(channel);
+      published++;
+    }
+    return published;
+  }
+
+  get undeliveredCount(): number {
+    return this.undelivered.size;
+  }
+
+  private async publishNow(channel: string, payload: unknown): Promise<void> {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new Error("publish timed out")), PUBLISH_TIMEOUT_MS);
     });
-    const published = this.engine.publish(this.channel(topic, roomId), payload);
+    const published = this.engine.publish(channel, payload);
     published.catch(() => undefined); // a late failure after the timeout is already reported
     try {
       await Promise.race([published, timeout]);
@@ -103,8 +136,17 @@ export function createInProcessRoomBus(prefix: string): RoomBus {
 }
 
 /** How often each instance checks that its own pub/sub link still delivers. */
-const HEARTBEAT_INTERVAL_MS = 5000;
-const HEARTBEAT_DEADLINE_MS = 15000;
+const HEARTBEAT_INTERVAL_MS = 2500;
+/** Interval plus deadline: a link that connects but stops delivering is noticed within 15 s. */
+const HEARTBEAT_DEADLINE_MS = 10000;
+/**
+ * A link can die without a word (no error, no close): a connection that answers nothing for
+ * this long after a command is dropped and re-established. The heartbeat sends a command on
+ * both connections, so a dead one is found within HEARTBEAT_INTERVAL_MS plus this.
+ */
+const SOCKET_TIMEOUT_MS = 3000;
+/** Publishes and rate-limit counters fail after this rather than wait for a dead link. */
+const COMMAND_TIMEOUT_MS = 1000;
 
 /**
  * Several instances: Redis pub/sub, with separate publisher and subscriber connections.
@@ -117,8 +159,9 @@ export function createRedisRoomBus(url: string, prefix: string, logger: Logger, 
     maxRetriesPerRequest: 2,
     retryStrategy: (attempt) => Math.min(attempt * 200, 2000),
     connectionName: "educa-chat",
+    socketTimeout: SOCKET_TIMEOUT_MS,
   };
-  const publisher = new Redis(url, options);
+  const publisher = new Redis(url, { ...options, commandTimeout: COMMAND_TIMEOUT_MS });
   const subscriber = new Redis(url, options);
   for (const [name, client] of [["publisher", publisher], ["subscriber", subscriber]] as const) {
     client.on("error", (err: Error) => logger.warn({ err: err.message, connection: name }, "redis error"));
@@ -143,6 +186,7 @@ export function createRedisRoomBus(url: string, prefix: string, logger: Logger, 
     publisher,
   );
   let heartbeatSubscribed = false;
+  let retrying = false;
   const subscribeHeartbeat = () => {
     if (heartbeatSubscribed || closed) return;
     const subscribing = engine.subscribe(heartbeatChannel, () => (heartbeatSeen = Date.now()), {});
@@ -172,6 +216,17 @@ export function createRedisRoomBus(url: string, prefix: string, logger: Logger, 
       return;
     }
     publisher.publish(heartbeatChannel, "1").catch(() => undefined);
+    if (bus.undeliveredCount > 0 && publisher.status === "ready" && !retrying) {
+      retrying = true;
+      bus
+        .retryUndelivered()
+        .then((count) => logger.info({ count }, "republished events whose publish had failed"))
+        .catch(() => undefined)
+        .finally(() => (retrying = false));
+    }
+    // Only to have the subscriber connection answer something: if it cannot, socketTimeout
+    // drops it and the reconnect resyncs every subscription.
+    if (subscriber.status === "ready") subscriber.ping().catch(() => undefined);
   }, HEARTBEAT_INTERVAL_MS);
   heartbeat.unref();
   return bus;

@@ -31,44 +31,72 @@ function shareKey(args: ExecutionArgs): string | null {
   return `${id}|${args.operationName ?? ""}|${JSON.stringify(variables)}`;
 }
 
+/** One rendering of one event for one (document, variables), serialised at most once. */
+interface SharedResult {
+  result: ExecutionResult;
+  json: string | undefined;
+}
+
+/**
+ * Where a subscription can write an already serialised result itself, bypassing the
+ * transport's per-message work (building and stringifying a frame, awaiting a write callback).
+ */
+export interface ResultSink {
+  /** `payload` is the JSON text of an ExecutionResult without errors. */
+  next(payload: string): void;
+}
+
 /**
  * graphql's subscribe(), except that an event object delivered to many subscribers (pub/sub
  * hands every listener the same parsed payload) is executed once per distinct document and
- * variables, not once per subscriber.
+ * variables, not once per subscriber, and serialised once: when `sinkFor` gives a sink for the
+ * operation, error-free shared results are written straight to it, and only the rest (errors,
+ * unshared operations) goes through the returned iterator. Order is kept: a result written to
+ * the sink is written before the iterator asks for the next event.
  */
-export async function subscribeShared(args: ExecutionArgs): Promise<AsyncIterableIterator<ExecutionResult> | ExecutionResult> {
-  const source = await createSourceEventStream(args);
-  if (!(Symbol.asyncIterator in source)) return source;
-  const events = source as AsyncIterableIterator<unknown>;
-  const key = shareKey(args);
-  const cache = executions;
-  const render = (event: unknown): Promise<ExecutionResult> | ExecutionResult => {
-    if (key === null || typeof event !== "object" || event === null) return execute({ ...args, rootValue: event });
-    let perEvent = cache.get(event);
-    if (!perEvent) {
-      perEvent = new Map();
-      cache.set(event, perEvent);
-    }
-    let result = perEvent.get(key);
-    if (!result) {
-      result = execute({ ...args, rootValue: event });
-      perEvent.set(key, result);
-    }
-    return result;
+export function createSharedSubscribe(sinkFor: (args: ExecutionArgs) => ResultSink | undefined) {
+  return async function subscribeShared(args: ExecutionArgs): Promise<AsyncIterableIterator<ExecutionResult> | ExecutionResult> {
+    const source = await createSourceEventStream(args);
+    if (!(Symbol.asyncIterator in source)) return source;
+    const events = source as AsyncIterableIterator<unknown>;
+    const key = shareKey(args);
+    const sink = key === null ? undefined : sinkFor(args);
+    const render = (event: unknown): Promise<SharedResult> | SharedResult => {
+      if (key === null || typeof event !== "object" || event === null) {
+        return Promise.resolve(execute({ ...args, rootValue: event })).then((result) => ({ result, json: undefined }));
+      }
+      let perEvent = executions.get(event);
+      if (!perEvent) {
+        perEvent = new Map();
+        executions.set(event, perEvent);
+      }
+      let shared = perEvent.get(key);
+      if (!shared) {
+        const result = execute({ ...args, rootValue: event });
+        shared = result instanceof Promise ? result.then((r) => ({ result: r, json: undefined })) : { result, json: undefined };
+        perEvent.set(key, shared);
+      }
+      return shared;
+    };
+    const iterator: AsyncIterableIterator<ExecutionResult> = {
+      async next() {
+        for (;;) {
+          const step = await events.next();
+          if (step.done) return step;
+          const rendered = await render(step.value);
+          if (!sink || rendered.result.errors) return { done: false, value: rendered.result };
+          sink.next((rendered.json ??= JSON.stringify(rendered.result)));
+        }
+      },
+      return: async () => {
+        await events.return?.();
+        return { done: true, value: undefined };
+      },
+      [Symbol.asyncIterator]: () => iterator,
+    };
+    return iterator;
   };
-  const iterator: AsyncIterableIterator<ExecutionResult> = {
-    async next() {
-      const step = await events.next();
-      return step.done ? step : { done: false, value: await render(step.value) };
-    },
-    return: async () => {
-      await events.return?.();
-      return { done: true, value: undefined };
-    },
-    [Symbol.asyncIterator]: () => iterator,
-  };
-  return iterator;
 }
 
 // Keyed by the event object itself: entries go when the event is no longer referenced.
-const executions = new WeakMap<object, Map<string, Promise<ExecutionResult> | ExecutionResult>>();
+const executions = new WeakMap<object, Map<string, Promise<SharedResult> | SharedResult>>();

@@ -14,23 +14,23 @@ import {
   type ValidationRule,
 } from "graphql";
 import type { Context as WsContext } from "graphql-ws";
-import { useServer } from "graphql-ws/use/ws";
 import type { Logger } from "pino";
-import { WebSocketServer, type WebSocket } from "ws";
+import { WebSocketServer } from "ws";
 import type { CurrentUser } from "../auth/current-user.js";
 import { bearerToken } from "../auth/tokens.js";
 import type { Limits } from "../config.js";
 import type { Context, Services } from "../context.js";
 import { ErrorCode } from "../errors.js";
-import { subscribeShared } from "./shared-execution.js";
+import { createSharedSubscribe, type ResultSink } from "./shared-execution.js";
+import { serveGraphqlWs, type SocketExtra as TransportExtra } from "./ws-transport.js";
 import type { Metrics } from "../metrics.js";
 
-/** Close codes clients act on: 4401 means "log in again", 1013 means "retry later". */
+/** Close codes clients act on: 4401 means "renew the token (or log in) and reconnect", 1013 means "retry later". */
 export const CloseCode = { Unauthorized: 4401, TooManyConnections: 4429, TryAgainLater: 1013, GoingAway: 1001 } as const;
 
-type SocketExtra = {
-  socket: WebSocket;
-  request: IncomingMessage;
+const MAX_OPERATION_ID_LENGTH = 128;
+
+type SocketExtra = TransportExtra & {
   user?: CurrentUser;
   connectionId?: string;
   clientAddress?: string;
@@ -120,11 +120,33 @@ export function attachWebSocketServer(options: WebSocketOptions) {
 
   const formatAll = (errors: readonly GraphQLError[]) => errors.map((e) => formatError(e.toJSON(), e));
 
-  const server = useServer<Record<string, unknown>, SocketExtra>(
+  /** A client that stopped reading: cut it off instead of buffering for it without end. */
+  const dropIfSlow = (extra: SocketExtra) => {
+    if (extra.socket.bufferedAmount <= limits.maxSocketBufferBytes) return;
+    logger.warn({ connectionId: extra.connectionId, buffered: extra.socket.bufferedAmount }, "slow consumer disconnected");
+    extra.socket.terminate();
+  };
+
+  // A room event is serialised once and written to each subscriber's socket as one pre-built
+  // `next` frame: per subscriber only a string concatenation and a write remain.
+  const sinks = new WeakMap<object, ResultSink>();
+  const subscribe = createSharedSubscribe((args) => sinks.get(args.contextValue as object));
+  const resultSink = (extra: SocketExtra, id: string): ResultSink => {
+    const frameStart = `{"id":${JSON.stringify(id)},"type":"next","payload":`;
+    return {
+      next(payload) {
+        if (extra.socket.readyState !== extra.socket.OPEN) return;
+        extra.socket.send(`${frameStart}${payload}}`);
+        dropIfSlow(extra);
+      },
+    };
+  };
+
+  const server = serveGraphqlWs<SocketExtra>(
     {
       schema: options.schema,
       connectionInitWaitTimeout: limits.connectionInitTimeoutMs,
-      subscribe: subscribeShared,
+      subscribe,
       onConnect: async (ctx) => {
         const extra = ctx.extra;
         extra.connectionId = randomUUID();
@@ -160,7 +182,13 @@ export function attachWebSocketServer(options: WebSocketOptions) {
         logger.info({ connectionId: extra.connectionId, userId: user.id }, "websocket connected");
         return true;
       },
-      onSubscribe: (ctx: WsContext<Record<string, unknown>, SocketExtra>, _id, payload) => {
+      onSubscribe: (ctx: WsContext<Record<string, unknown> | undefined, SocketExtra>, id, payload) => {
+        // Every frame of an operation repeats its id: a client may not make them huge.
+        if (id.length > MAX_OPERATION_ID_LENGTH) {
+          const message = `An operation id is at most ${MAX_OPERATION_ID_LENGTH} characters.`;
+          ctx.extra.socket.close(4400, message);
+          return [new GraphQLError(message, { extensions: { code: ErrorCode.BadUserInput } })];
+        }
         // graphql-ws has already registered this operation in ctx.subscriptions.
         if (Object.keys(ctx.subscriptions).length > limits.maxSubscriptionsPerSocket) {
           return [
@@ -181,6 +209,7 @@ export function attachWebSocketServer(options: WebSocketOptions) {
           clientAddress: ctx.extra.clientAddress,
           services,
         };
+        sinks.set(contextValue, resultSink(ctx.extra, id));
         return {
           schema: options.schema,
           document,
@@ -200,16 +229,13 @@ export function attachWebSocketServer(options: WebSocketOptions) {
         logger.info({ connectionId: ctx.extra.connectionId, userId: ctx.extra.user?.id, code, reason }, "websocket closed");
       },
       onNext: (ctx, _id, _payload, _args, result: ExecutionResult) => {
-        // A client that stopped reading: cut it off instead of buffering for it without end.
-        if (ctx.extra.socket.bufferedAmount > limits.maxSocketBufferBytes) {
-          logger.warn({ connectionId: ctx.extra.connectionId, buffered: ctx.extra.socket.bufferedAmount }, "slow consumer disconnected");
-          ctx.extra.socket.terminate();
-        }
+        dropIfSlow(ctx.extra);
         return result.errors ? { ...result, errors: formatAll(result.errors) } : undefined;
       },
       onError: (_ctx, _id, _payload, errors) => formatAll(errors),
     },
     wss,
+    logger,
   );
 
   return {
