@@ -12,13 +12,14 @@ export async function takeHeapSnapshot(server) {
     await sleep(500);
     const file = readdirSync(OUT).find((f) => f.endsWith(".heapsnapshot") && !before.has(f));
     if (file) {
-      // Written in one go at the end; wait until its size stops changing.
+      // Written in chunks with pauses: done once it ends the JSON document and stops growing.
+      const path = `${OUT}/${file}`;
       let size = -1;
-      while (size !== statSync(`${OUT}/${file}`).size) {
-        size = statSync(`${OUT}/${file}`).size;
-        await sleep(1000);
+      while (size !== statSync(path).size || !readFileSync(path).subarray(-8).toString().trimEnd().endsWith("}")) {
+        size = statSync(path).size;
+        await sleep(2000);
       }
-      return `${OUT}/${file}`;
+      return path;
     }
   }
   throw new Error("no heap snapshot appeared");

@@ -133,7 +133,9 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
 
   await new Promise<void>((resolve, reject) => {
     httpServer.once("error", reject);
-    httpServer.listen(config.port, config.host, () => {
+    // A reconnect storm (every client of an instance that went away, at once) must not overflow
+    // the accept queue: Node's default of 511 resets the rest. The kernel caps it at somaxconn.
+    httpServer.listen({ port: config.port, host: config.host, backlog: 4096 }, () => {
       httpServer.off("error", reject);
       resolve();
     });

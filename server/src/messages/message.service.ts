@@ -49,7 +49,13 @@ function cursor(value: string | null | undefined, field: string): number | null 
   return id;
 }
 
+/** Messages kept as shared objects for replays: a few pages of a few busy rooms. */
+const RECENTLY_READ_CAPACITY = 5000;
+
 export class MessageService {
+  private readonly backlogReads = new Map<string, { issuedAt: number; read: Promise<MessagePayload[]> }>();
+  private readonly recentlyRead = new Map<string, MessagePayload>();
+
   constructor(
     private readonly orm: MikroORM,
     private readonly database: DatabaseTarget["kind"],
@@ -172,9 +178,15 @@ export class MessageService {
     const resumeFrom = cursor(after, "after");
     const course = (await this.courses.requireMember(this.orm.em.fork(), user, courseId)).courseId;
     const { metrics } = this;
+    // When the live subscription started: backlog reads issued since then may be shared.
+    let liveSince = Number.POSITIVE_INFINITY;
     return replayThenLive<MessagePayload>({
       onOpen: () => metrics.activeSubscriptions.inc(),
-      subscribe: (push) => this.bus.subscribe(MESSAGES_TOPIC, course, push, () => push({ kind: "resync" })),
+      subscribe: async (push) => {
+        const unsubscribe = await this.bus.subscribe(MESSAGES_TOPIC, course, push, () => push({ kind: "resync" }));
+        liveSince = performance.now();
+        return unsubscribe;
+      },
       // A removal publishes its revocation under the room lock before committing: checking
       // again under that lock, now that we are subscribed, closes the window in between.
       afterSubscribe: () =>
@@ -194,7 +206,7 @@ export class MessageService {
         );
         return Number(row?.latest ?? 0);
       },
-      loadAfter: (afterId, limit) => this.storedAfter(course, afterId, limit),
+      loadAfter: (afterId, limit) => this.storedAfter(course, afterId, limit, liveSince),
       onYield: (event, live) => {
         metrics.messagesDelivered.inc({ source: live ? "live" : "replay" });
         if (live) metrics.deliveryLatency.observe(Math.max(0, Date.now() - Date.parse(event.sentOn)) / 1000);
@@ -219,14 +231,42 @@ export class MessageService {
     if (ownedByAnother || after > Number(row?.latest ?? 0)) throw new CannotResumeError();
   }
 
-  private async storedAfter(courseId: number, afterId: number, limit: number): Promise<MessagePayload[]> {
+  /**
+   * Stored messages after `afterId`. Many subscribers resuming at once (a reconnect storm)
+   * share reads: a read already issued for the same page is joined when it was issued after
+   * the caller's live subscription started (`liveSince`), so it cannot miss anything published
+   * before that. And every message read is one shared object per id, so the subscription's
+   * shared execution renders and serialises it once for all of them.
+   */
+  private storedAfter(courseId: number, afterId: number, limit: number, liveSince: number): Promise<MessagePayload[]> {
+    const key = `${courseId}:${afterId}:${limit}`;
+    const pending = this.backlogReads.get(key);
+    if (pending && pending.issuedAt >= liveSince) return pending.read;
+    const issuedAt = performance.now();
+    const read = this.readStoredAfter(courseId, afterId, limit).finally(() => {
+      if (this.backlogReads.get(key)?.read === read) this.backlogReads.delete(key);
+    });
+    this.backlogReads.set(key, { issuedAt, read });
+    return read;
+  }
+
+  private async readStoredAfter(courseId: number, afterId: number, limit: number): Promise<MessagePayload[]> {
     const em = this.orm.em.fork();
     const rows = await em.find(
       Message,
       { course: courseId, id: { $gt: afterId }, deletedAt: null },
       { populate: ["user"], orderBy: { id: "asc" }, limit },
     );
-    // Within a page, each message's predecessor is the one before it.
-    return rows.map((m, i) => toPayload(m, m.user, i === 0 ? afterId : (rows[i - 1]?.id ?? null)));
+    // Within a page, each message's predecessor is the one before it (replays do not check it).
+    return rows.map((m, i) => this.shared(toPayload(m, m.user, i === 0 ? afterId : (rows[i - 1]?.id ?? null))));
+  }
+
+  /** One object per recently read message (a message never changes; a deleted one is not read again). */
+  private shared(payload: MessagePayload): MessagePayload {
+    const known = this.recentlyRead.get(payload.id);
+    if (known) return known;
+    if (this.recentlyRead.size >= RECENTLY_READ_CAPACITY) this.recentlyRead.delete(this.recentlyRead.keys().next().value as string);
+    this.recentlyRead.set(payload.id, payload);
+    return payload;
   }
 }
