@@ -1,7 +1,7 @@
 // Educa Chat load benchmark. Usage:
 //   node bench/run.mjs <big-room|many-rooms|cluster|idle|write|reconnect-storm|ceiling>
 //     [--subscribers N] [--rate R] [--duration S] [--repeat K] [--db sqlite|pg]
-//     [--no-ceiling] [--find-max] [--profile] [--writers W] [--drain S (wait for late deliveries, default 5)]
+//     [--no-ceiling] [--find-max] [--profile] [--heap-snapshot] [--writers W] [--drain S (wait for late deliveries, default 5)]
 // Needs `npm run build:server` first. Raw JSON goes to bench/out/ (git-ignored).
 import { mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
