@@ -12,7 +12,8 @@ import type { Config } from "./config.js";
 import type { Context, Services } from "./context.js";
 import { migrate, openOrm } from "./db/orm.js";
 import { seedDemoIfEmpty } from "./db/seed-demo.js";
-import { makeErrorFormatter, UnauthenticatedError } from "./errors.js";
+import { isDatabaseUnavailable } from "./db/unavailable.js";
+import { makeErrorFormatter, ServiceUnavailableError, UnauthenticatedError } from "./errors.js";
 import { createHttpApp, makeOriginCheck } from "./http.js";
 import { createInProcessRoomBus, createRedisRoomBus, toTypeGraphqlPubSub } from "./realtime/room-bus.js";
 import { attachWebSocketServer } from "./realtime/websocket.js";
@@ -123,7 +124,11 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
         const header = req.headers.authorization;
         if (header === undefined || header === "") return { em, user: null, services, clientAddress };
         const token = bearerToken(header);
-        const user = token ? await services.auth.userForToken(em, token) : null;
+        const user = token
+          ? await services.auth.userForToken(em, token).catch((err: unknown) => {
+              throw isDatabaseUnavailable(err) ? new ServiceUnavailableError(true) : err;
+            })
+          : null;
         if (!user) throw new UnauthenticatedError("Invalid or expired token.");
         return { em, user: { id: user.id, username: user.username, role: user.role }, services, clientAddress };
       },

@@ -55,9 +55,15 @@ export class CannotResumeError extends GraphQLError {
  * about the request is wrong, and the same operation may succeed when retried shortly.
  */
 export class ServiceUnavailableError extends GraphQLError {
-  constructor() {
+  /** `asHttpStatus`: a request that cannot start at all (no user lookup) answers 503, not 500. */
+  constructor(asHttpStatus = false) {
     super("The service is temporarily unavailable: try again shortly.", {
-      extensions: { code: ErrorCode.Internal, reason: "SERVICE_UNAVAILABLE", retryable: true },
+      extensions: {
+        code: ErrorCode.Internal,
+        reason: "SERVICE_UNAVAILABLE",
+        retryable: true,
+        ...(asHttpStatus ? { http: { status: 503, headers: new Map([["retry-after", "1"]]) } } : {}),
+      },
     });
   }
 }
