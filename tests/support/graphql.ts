@@ -31,24 +31,64 @@ export function codes(response: Pick<GraphQLResponse, "errors">): string[] {
 type Frame = { type: string; id?: string; payload?: any };
 
 /**
- * A graphql-transport-ws client over a real socket that queues every frame, so a test can
- * wait for the one it expects instead of sleeping.
+ * A socket that queues every frame it receives and how it closed, so a test can wait for the
+ * one it expects instead of sleeping.
  */
-export class TestSocket {
-  readonly frames: Frame[] = [];
+export class RecordingSocket<F = Frame> {
+  readonly frames: F[] = [];
   closed: { code: number; reason: string } | null = null;
   private waiters: (() => void)[] = [];
-  private nextId = 1;
 
-  private constructor(readonly ws: WebSocket) {
+  protected constructor(
+    readonly ws: WebSocket,
+    parse: (text: string) => F,
+    private readonly defaultTimeoutMs: number,
+  ) {
     ws.on("message", (data) => {
-      this.frames.push(JSON.parse(String(data)) as Frame);
+      this.frames.push(parse(String(data)));
       this.notify();
     });
     ws.on("close", (code, reason) => {
       this.closed = { code, reason: String(reason) };
       this.notify();
     });
+  }
+
+  async waitFor(predicate: () => boolean, timeoutMs = this.defaultTimeoutMs): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!predicate()) {
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error(`timed out; frames: ${JSON.stringify(this.frames.slice(-5)).slice(0, 1000)}, closed: ${JSON.stringify(this.closed)}`);
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, Math.min(left, 250));
+        this.waiters.push(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.ws.readyState === WebSocket.CLOSED) return;
+    const done = new Promise<void>((resolve) => this.ws.once("close", () => resolve()));
+    this.ws.close(1000);
+    await done;
+  }
+
+  private notify(): void {
+    const waiting = this.waiters;
+    this.waiters = [];
+    waiting.forEach((w) => w());
+  }
+}
+
+/** A graphql-transport-ws client over a real socket. */
+export class TestSocket extends RecordingSocket {
+  private nextId = 1;
+
+  private constructor(ws: WebSocket) {
+    super(ws, (text) => JSON.parse(text) as Frame, 10_000);
   }
 
   static async open(baseUrl: string, headers: Record<string, string> = {}): Promise<TestSocket> {
@@ -88,33 +128,5 @@ export class TestSocket {
   /** `next` payloads of one operation, in arrival order. */
   results(id: string): any[] {
     return this.frames.filter((f) => f.id === id && f.type === "next").map((f) => f.payload);
-  }
-
-  async waitFor(predicate: () => boolean, timeoutMs = 10_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (!predicate()) {
-      const left = deadline - Date.now();
-      if (left <= 0) throw new Error(`timed out; frames: ${JSON.stringify(this.frames.slice(-5))}, closed: ${JSON.stringify(this.closed)}`);
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, Math.min(left, 250));
-        this.waiters.push(() => {
-          clearTimeout(timer);
-          resolve();
-        });
-      });
-    }
-  }
-
-  async close(): Promise<void> {
-    if (this.ws.readyState === WebSocket.CLOSED) return;
-    const done = new Promise<void>((resolve) => this.ws.once("close", () => resolve()));
-    this.ws.close(1000);
-    await done;
-  }
-
-  private notify(): void {
-    const waiting = this.waiters;
-    this.waiters = [];
-    waiting.forEach((w) => w());
   }
 }

@@ -1,4 +1,5 @@
 import WebSocket from "ws";
+import { RecordingSocket } from "./graphql.js";
 
 /** mulberry32: a tiny seeded PRNG, so a failing fuzz run can be replayed with its seed. */
 export class Rng {
@@ -86,26 +87,21 @@ export async function rawRequest(
 type Frame = { type?: string; id?: string; payload?: any; unparseable?: string };
 
 /** A graphql-transport-ws socket that sends whatever it is given, bytes included. */
-export class RawSocket {
-  readonly frames: Frame[] = [];
-  closed: { code: number; reason: string } | null = null;
-  private waiters: (() => void)[] = [];
+export class RawSocket extends RecordingSocket<Frame> {
   private settles = 0;
 
-  private constructor(readonly ws: WebSocket) {
-    ws.on("message", (data) => {
-      const text = String(data);
-      try {
-        this.frames.push(JSON.parse(text) as Frame);
-      } catch {
-        this.frames.push({ unparseable: text.slice(0, 200) });
-      }
-      this.notify();
-    });
-    ws.on("close", (code, reason) => {
-      this.closed = { code, reason: String(reason) };
-      this.notify();
-    });
+  private constructor(ws: WebSocket) {
+    super(
+      ws,
+      (text) => {
+        try {
+          return JSON.parse(text) as Frame;
+        } catch {
+          return { unparseable: text.slice(0, 200) };
+        }
+      },
+      5000,
+    );
     // A socket the server closes mid-write may error on our side; the close event says the rest.
     ws.on("error", () => undefined);
   }
@@ -138,38 +134,10 @@ export class RawSocket {
     return this.frames.some((f) => f.id === id && (f.type === "complete" || f.type === "error"));
   }
 
-  async waitFor(predicate: () => boolean, timeoutMs = 5000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (!predicate()) {
-      const left = deadline - Date.now();
-      if (left <= 0) throw new Error(`timed out; frames: ${JSON.stringify(this.frames.slice(-3)).slice(0, 500)}, closed: ${JSON.stringify(this.closed)}`);
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, Math.min(left, 250));
-        this.waiters.push(() => {
-          clearTimeout(timer);
-          resolve();
-        });
-      });
-    }
-  }
-
   /** Pings and waits for the pong or the close: everything sent before has been read. */
   async settle(timeoutMs = 5000): Promise<void> {
     const mark = `settle-${++this.settles}`;
     this.json({ type: "ping", payload: { mark } });
     await this.waitFor(() => this.closed !== null || this.frames.some((f) => f.type === "pong" && f.payload?.mark === mark), timeoutMs);
-  }
-
-  async close(): Promise<void> {
-    if (this.ws.readyState === WebSocket.CLOSED) return;
-    const done = new Promise<void>((resolve) => this.ws.once("close", () => resolve()));
-    this.ws.close(1000);
-    await done;
-  }
-
-  private notify(): void {
-    const waiting = this.waiters;
-    this.waiters = [];
-    waiting.forEach((w) => w());
   }
 }
