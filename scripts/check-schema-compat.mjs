@@ -1,5 +1,6 @@
-// Fails when schema.graphql breaks clients: compares each committed version of the schema with
-// the one before it, and the working tree with HEAD. Mobile apps in the field keep sending old
+// Fails when schema.graphql breaks clients: checks it against the contract's minimum schema
+// (docs/contract-schema.graphql: nothing of it may ever go), compares each committed version of
+// the schema with the one before it, and the working tree with HEAD. Mobile apps in the field keep sending old
 // queries, so a field may only be removed after a release that marked it @deprecated.
 //   node scripts/check-schema-compat.mjs [--repo DIR]
 import { execFileSync } from "node:child_process";
@@ -41,6 +42,13 @@ const versions = commits.map((commit) => ({ label: commit.slice(0, 10), text: gi
 versions.push({ label: "working tree", text: readFileSync(join(repo, file), "utf8") });
 
 let failed = false;
+const contract = readFileSync(join(repo, "docs/contract-schema.graphql"), "utf8");
+const fromContract = findBreakingChanges(buildSchema(contract), buildSchema(versions.at(-1).text));
+if (fromContract.length > 0) {
+  failed = true;
+  console.error("schema.graphql no longer offers what the API contract promises (docs/contract-schema.graphql):");
+  for (const change of fromContract) console.error(`  - ${change.type}: ${change.description}`);
+}
 for (let i = 1; i < versions.length; i++) {
   const changes = breakingChanges(versions[i - 1].text, versions[i].text);
   if (changes.length === 0) continue;
@@ -52,4 +60,4 @@ if (failed) {
   console.error("Deprecate first (@deprecated), remove in a later release; never change a type or add a required argument.");
   process.exit(1);
 }
-console.log(`${file}: no breaking change across ${versions.length} versions.`);
+console.log(`${file}: keeps the contract's schema; no breaking change across ${versions.length} versions.`);

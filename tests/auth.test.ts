@@ -2,10 +2,10 @@ import { spawnSync } from "node:child_process";
 import { base64url, SignJWT, UnsecuredJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { App } from "../server/src/app.js";
-import { startApp } from "./support/app.js";
-import { freshSqlite, TEST_SECRET, type TestDatabase } from "./support/databases.js";
+import { startSeededApp } from "./support/app.js";
+import { TEST_SECRET, type TestDatabase } from "./support/databases.js";
 import { codes, graphql, TestSocket } from "./support/graphql.js";
-import { seedWorld, type World } from "./support/world.js";
+import type { World } from "./support/world.js";
 
 const key = new TextEncoder().encode(TEST_SECRET);
 const ME = `{ me { username } }`;
@@ -16,9 +16,7 @@ describe("tokens", () => {
   let world: World;
 
   beforeAll(async () => {
-    db = freshSqlite();
-    world = await seedWorld(db.url);
-    app = await startApp({ DATABASE_URL: db.url, TOKEN_TTL: "2s" });
+    ({ app, db, world } = await startSeededApp({ TOKEN_TTL: "2s" }));
   });
   afterAll(async () => {
     await app?.stop();

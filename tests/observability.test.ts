@@ -1,10 +1,10 @@
 import { createHash } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { App } from "../server/src/app.js";
-import { startApp } from "./support/app.js";
-import { freshSqlite, type TestDatabase } from "./support/databases.js";
+import { startSeededApp } from "./support/app.js";
+import { type TestDatabase } from "./support/databases.js";
 import { codes, graphql, TestSocket } from "./support/graphql.js";
-import { seedWorld, type World } from "./support/world.js";
+import type { World } from "./support/world.js";
 
 function metric(text: string, name: string, labels = ""): number {
   const line = text.split("\n").find((l) => l.startsWith(`${name}${labels} `) || (labels === "" && l.startsWith(`${name} `)));
@@ -16,9 +16,7 @@ describe("metrics, persisted queries and headers", () => {
   let app: App;
   let world: World;
   beforeAll(async () => {
-    db = freshSqlite();
-    world = await seedWorld(db.url);
-    app = await startApp({ DATABASE_URL: db.url, SEND_RATE_LIMIT: "2/60s", NODE_ENV: "production" });
+    ({ app, db, world } = await startSeededApp({ SEND_RATE_LIMIT: "2/60s", NODE_ENV: "production" }));
   });
   afterAll(async () => {
     await app?.stop();

@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -7,10 +7,15 @@ import { afterAll, describe, expect, it } from "vitest";
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
+/** The contract's minimum schema in these repositories: `Course.title` is promised, `overview` is not. */
+const contract = `type Query { course(id: ID!): Course }\ntype Course { id: ID! title: String! }`;
+
 /** A git repository whose schema.graphql went through the given versions, one commit each. */
 function repoWith(...versions: string[]): string {
   const dir = mkdtempSync(join(tmpdir(), "schema-compat-"));
   dirs.push(dir);
+  mkdirSync(join(dir, "docs"));
+  writeFileSync(join(dir, "docs", "contract-schema.graphql"), contract);
   const git = (...args: string[]) => execFileSync("git", ["-C", dir, "-c", "user.name=t", "-c", "user.email=t@t", ...args]);
   git("init", "-q");
   for (const text of versions) {
@@ -47,5 +52,14 @@ describe("the schema compatibility check (CI)", () => {
     const removed = `type Query { course(id: ID!): Course }\ntype Course { id: ID! title: String! }`;
     const result = check(repoWith(v1, deprecated, removed));
     expect(result.status, result.stderr).toBe(0);
+  });
+
+  it("never allows removing what the API contract promises, deprecated or not", () => {
+    const deprecated = `type Query { course(id: ID!): Course }\ntype Course { id: ID! title: String! @deprecated(reason: "gone soon") overview: String! }`;
+    const removed = `type Query { course(id: ID!): Course }\ntype Course { id: ID! overview: String! }`;
+    const result = check(repoWith(v1, deprecated, removed));
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain("what the API contract promises");
+    expect(result.stderr).toContain("Course.title was removed");
   });
 });

@@ -1,7 +1,7 @@
 import WebSocket from "ws";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { App } from "../server/src/app.js";
-import { startApp } from "./support/app.js";
+import { startApp, startSeededApp } from "./support/app.js";
 import { freshSqlite, type TestDatabase } from "./support/databases.js";
 import { codes, graphql, TestSocket } from "./support/graphql.js";
 import { seedWorld, type World } from "./support/world.js";
@@ -30,9 +30,7 @@ describe("nobody let in, nothing brought down", () => {
     return s;
   };
   beforeAll(async () => {
-    db = freshSqlite();
-    world = await seedWorld(db.url);
-    app = await startApp({ DATABASE_URL: db.url, ...limits });
+    ({ app, db, world } = await startSeededApp({ ...limits }));
   });
   afterAll(async () => {
     await Promise.all(sockets.map((s) => s.close()));

@@ -1,10 +1,10 @@
 import { decodeJwt, SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { App } from "../server/src/app.js";
-import { startApp } from "./support/app.js";
-import { freshSqlite, TEST_SECRET, type TestDatabase } from "./support/databases.js";
+import { startSeededApp } from "./support/app.js";
+import { TEST_SECRET, type TestDatabase } from "./support/databases.js";
 import { codes, graphql, TestSocket } from "./support/graphql.js";
-import { seedWorld, type World } from "./support/world.js";
+import type { World } from "./support/world.js";
 
 const REFRESH = `mutation { refreshToken { token user { id username role } } }`;
 const ME = `{ me { username role } }`;
@@ -22,9 +22,7 @@ describe("refreshToken", () => {
   let world: World;
 
   beforeAll(async () => {
-    db = freshSqlite();
-    world = await seedWorld(db.url);
-    app = await startApp({ DATABASE_URL: db.url, SECRET_KEY: TEST_SECRET, TOKEN_TTL: `${TTL_SECONDS}s` });
+    ({ app, db, world } = await startSeededApp({ SECRET_KEY: TEST_SECRET, TOKEN_TTL: `${TTL_SECONDS}s` }));
   });
   afterAll(async () => {
     await app?.stop();

@@ -3,10 +3,10 @@ import { runInNewContext } from "node:vm";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { App } from "../../server/src/app.js";
-import { startApp } from "../support/app.js";
-import { freshRedisPrefix, freshSqlite, REDIS_URL, type TestDatabase } from "../support/databases.js";
+import { startSeededApp } from "../support/app.js";
+import { freshRedisPrefix, REDIS_URL, type TestDatabase } from "../support/databases.js";
 import { TestSocket } from "../support/graphql.js";
-import { seedWorld, type World } from "../support/world.js";
+import type { World } from "../support/world.js";
 
 const ADDED = `subscription($id: ID!) { messageAdded(courseId: $id) { id } }`;
 
@@ -39,9 +39,7 @@ describe("10,000 subscribe/complete cycles", () => {
   let redis: Redis;
   const prefix = freshRedisPrefix();
   beforeAll(async () => {
-    db = freshSqlite();
-    world = await seedWorld(db.url);
-    app = await startApp({ DATABASE_URL: db.url, REDIS_URL, REDIS_PREFIX: prefix });
+    ({ app, db, world } = await startSeededApp({ REDIS_URL, REDIS_PREFIX: prefix }));
     redis = new Redis(REDIS_URL);
   });
   afterAll(async () => {

@@ -20,6 +20,36 @@ async function reconnects(url: string): Promise<number> {
   return Number(/^educa_chat_pubsub_reconnects_total (\d+)/m.exec(text)?.[1] ?? 0);
 }
 
+/** Two instances over a fresh PostgreSQL and a private Redis, reached through TCP proxies. */
+interface Topology {
+  servers: ServerProcess[];
+  /** One proxy shared by both instances, or one each. */
+  proxies: TcpProxy[];
+  world: World;
+  stop(): Promise<void>;
+}
+
+async function behindProxies(proxyCount: 1 | 2): Promise<Topology> {
+  const db: TestDatabase = await freshPostgres();
+  const world = await seedWorld(db.url);
+  const redis = await PrivateRedis.start();
+  const proxies = await Promise.all(Array.from({ length: proxyCount }, () => TcpProxy.start(redis.port)));
+  // The default send limit stays on: its counters live in Redis too, behind the same proxies.
+  const env = { DATABASE_URL: db.url, REDIS_PREFIX: freshRedisPrefix(), SECRET_KEY: TEST_SECRET };
+  const servers = await Promise.all([0, 1].map((i) => startServerProcess({ ...env, REDIS_URL: proxies[i % proxyCount]!.url })));
+  return {
+    servers,
+    proxies,
+    world,
+    async stop() {
+      await Promise.all(servers.map((s) => s.stop()));
+      await Promise.all(proxies.map((p) => p.close()));
+      await redis.down();
+      await db.drop();
+    },
+  };
+}
+
 /**
  * Every Redis connection of both instances goes dead without a word (a proxy stops forwarding,
  * sockets stay open: no error, no close, nothing for a client library to react to), while
@@ -27,29 +57,14 @@ async function reconnects(url: string): Promise<number> {
  * reconnects and backfills, and live delivery works again afterwards.
  */
 describe("a pub/sub link that silently stops delivering", () => {
-  let db: TestDatabase;
-  let redis: PrivateRedis;
-  let proxy: TcpProxy;
-  let servers: ServerProcess[];
-  let world: World;
-
+  let topology: Topology;
   beforeAll(async () => {
-    db = await freshPostgres();
-    world = await seedWorld(db.url);
-    redis = await PrivateRedis.start();
-    proxy = await TcpProxy.start(redis.port);
-    // The default send limit stays on: its counters live in Redis too, behind the same dead link.
-    const env = { DATABASE_URL: db.url, REDIS_URL: proxy.url, REDIS_PREFIX: freshRedisPrefix(), SECRET_KEY: TEST_SECRET };
-    servers = await Promise.all([startServerProcess(env), startServerProcess(env)]);
+    topology = await behindProxies(1);
   });
-  afterAll(async () => {
-    await Promise.all((servers ?? []).map((s) => s.stop()));
-    await proxy?.close();
-    await redis?.down();
-    await db?.drop();
-  });
+  afterAll(() => topology?.stop());
 
   it("is noticed, reconnected and backfilled; sends never hang", async () => {
+    const { servers, proxies: [proxy], world } = topology;
     const urls = servers.map((s) => s.url) as [string, string];
     const { roomId, tokens } = world;
     const start = (await graphql(urls[0], SEND, { id: roomId, c: "before the black hole" }, tokens.staff)).data?.["sendMessage"].id as string;
@@ -84,7 +99,7 @@ describe("a pub/sub link that silently stops delivering", () => {
     const before = await Promise.all(urls.map(reconnects));
     const blackHoled = Date.now();
     // Publisher and subscriber connections of both instances (and any limiter connection).
-    expect(proxy.blackHole()).toBeGreaterThanOrEqual(4);
+    expect(proxy!.blackHole()).toBeGreaterThanOrEqual(4);
 
     const reconnectedAfter: (number | null)[] = [null, null];
     while (reconnectedAfter.includes(null) && Date.now() - blackHoled < RECONNECTED_WITHIN_MS + 5000) {
@@ -135,28 +150,14 @@ describe("a pub/sub link that silently stops delivering", () => {
  * silent must still reach them live: the bus publishes it again once its link is back.
  */
 describe("a publish lost on one instance's dead link, then silence", () => {
-  let db: TestDatabase;
-  let redis: PrivateRedis;
-  let proxies: TcpProxy[];
-  let servers: ServerProcess[];
-  let world: World;
-
+  let topology: Topology;
   beforeAll(async () => {
-    db = await freshPostgres();
-    world = await seedWorld(db.url);
-    redis = await PrivateRedis.start();
-    proxies = await Promise.all([TcpProxy.start(redis.port), TcpProxy.start(redis.port)]);
-    const env = { DATABASE_URL: db.url, REDIS_PREFIX: freshRedisPrefix(), SECRET_KEY: TEST_SECRET };
-    servers = await Promise.all(proxies.map((proxy) => startServerProcess({ ...env, REDIS_URL: proxy.url })));
+    topology = await behindProxies(2);
   });
-  afterAll(async () => {
-    await Promise.all((servers ?? []).map((s) => s.stop()));
-    await Promise.all((proxies ?? []).map((p) => p.close()));
-    await redis?.down();
-    await db?.drop();
-  });
+  afterAll(() => topology?.stop());
 
   it("is delivered live to the healthy instance once the link is back, without a later message", async () => {
+    const { servers, proxies, world } = topology;
     const [dying, healthy] = servers.map((s) => s.url) as [string, string];
     const { roomId, tokens } = world;
     const send = async (content: string) => (await graphql(dying, SEND, { id: roomId, c: content }, tokens.staff)).data?.["sendMessage"].id as string;
