@@ -121,3 +121,45 @@ export async function pool(tasks, limit) {
   };
   await Promise.all(Array.from({ length: Math.min(limit, tasks.length) }, worker));
 }
+
+/**
+ * Queries and mutations over one authenticated graphql-transport-ws socket, as a client with
+ * its room open sends them. `request` resolves { status: 200, body } like postGraphql, with the
+ * body the `next` payload's JSON (an `error` frame becomes an `errors` body).
+ */
+export async function socketOperator(url, token) {
+  const ws = new WebSocket(url.replace(/^http/, "ws") + "/graphql", "graphql-transport-ws", { perMessageDeflate: false });
+  const pending = new Map();
+  let nextId = 1;
+  await new Promise((resolve, reject) => {
+    ws.on("open", () => ws.send(JSON.stringify({ type: "connection_init", payload: { authorization: `Bearer ${token}` } })));
+    ws.on("error", reject);
+    ws.on("close", (code) => {
+      reject(new Error(`socket closed: ${code}`));
+      for (const p of pending.values()) p.reject(new Error(`socket closed: ${code}`));
+    });
+    ws.on("message", (data) => {
+      const msg = JSON.parse(data.toString());
+      if (msg.type === "connection_ack") return resolve();
+      if (msg.type === "ping") return ws.send('{"type":"pong"}');
+      const p = pending.get(msg.id);
+      if (!p) return;
+      if (msg.type === "next") p.body = JSON.stringify(msg.payload);
+      else if (msg.type === "error") p.body = JSON.stringify({ errors: msg.payload });
+      else if (msg.type === "complete") {
+        pending.delete(msg.id);
+        p.resolve({ status: 200, body: p.body ?? "" });
+      }
+    });
+  });
+  return {
+    request(query, variables) {
+      const id = String(nextId++);
+      return new Promise((resolve, reject) => {
+        pending.set(id, { resolve, reject, body: null });
+        ws.send(JSON.stringify({ id, type: "subscribe", payload: { query, variables } }));
+      });
+    },
+    close: () => ws.terminate(),
+  };
+}

@@ -3,7 +3,7 @@
 // acknowledged message of its room exactly once, in id order) and latency (receive − send time).
 import { createHistogram, monitorEventLoopDelay } from "node:perf_hooks";
 import { setTimeout as sleep } from "node:timers/promises";
-import { ceilingSender, educaSender, ME, now, pool, postGraphql, SEND, subscriber } from "./clients.mjs";
+import { ceilingSender, educaSender, ME, now, pool, postGraphql, SEND, socketOperator, subscriber } from "./clients.mjs";
 
 const send = (msg) => process.send(msg);
 const waitGo = (phase) =>
@@ -163,26 +163,45 @@ async function broadcast(plan) {
   return report;
 }
 
-/** Closed loop: `writers` requests in flight for `duration` s, each right after the previous. */
+/**
+ * Closed loop: `writers` requests in flight for `duration` s, each right after the previous.
+ * `send` and `me` are HTTP requests from random members; `send-ws` and `me-ws` go over one open,
+ * authenticated socket per writer (writer i is a member of room i mod rooms), as a client with
+ * its room open would send them. Connecting is not timed.
+ */
 async function writeLoad(plan, op) {
   const { servers, rooms, duration, writers } = plan;
   const hist = createHistogram();
   let ok = 0, errors = 0, n = 0;
+  const overSocket = op.endsWith("-ws");
+  const sockets = overSocket
+    ? await Promise.all(Array.from({ length: writers }, (_, i) => {
+        const room = rooms[i % rooms.length];
+        const member = room.subscribers[Math.floor(i / rooms.length) % room.subscribers.length];
+        return socketOperator(servers[0], member.token).then((s) => ({ s, room }));
+      }))
+    : [];
   await waitGo(`ready ${op}`);
   const cpu0 = process.cpuUsage();
   const eld = monitorEventLoopDelay({ resolution: 10 });
   eld.enable();
   const start = now();
   const end = start + duration * 1000;
-  const worker = async () => {
+  const worker = async (i) => {
     while (now() < end) {
-      const room = rooms[Math.floor(Math.random() * rooms.length)];
-      const member = room.subscribers[Math.floor(Math.random() * room.subscribers.length)];
       const t = now();
       try {
-        const res = op === "me"
-          ? await postGraphql(servers[0], member.token, ME, {})
-          : await postGraphql(servers[0], member.token, SEND, { c: room.courseId, t: `write ${n++}` });
+        let res;
+        if (overSocket) {
+          const { s, room } = sockets[i];
+          res = op === "me-ws" ? await s.request(ME, {}) : await s.request(SEND, { c: room.courseId, t: `write ${n++}` });
+        } else {
+          const room = rooms[Math.floor(Math.random() * rooms.length)];
+          const member = room.subscribers[Math.floor(Math.random() * room.subscribers.length)];
+          res = op === "me"
+            ? await postGraphql(servers[0], member.token, ME, {})
+            : await postGraphql(servers[0], member.token, SEND, { c: room.courseId, t: `write ${n++}` });
+        }
         if (res.status !== 200 || res.body.includes('"errors"')) throw new Error(`${res.status}: ${res.body.slice(0, 160)}`);
         ok++;
         hist.record(Math.max(1, Math.round((now() - t) * 1000)));
@@ -192,7 +211,8 @@ async function writeLoad(plan, op) {
       }
     }
   };
-  await Promise.all(Array.from({ length: writers }, worker));
+  await Promise.all(Array.from({ length: writers }, (_, i) => worker(i)));
+  for (const { s } of sockets) s.close();
   const seconds = (now() - start) / 1000;
   await waitGo(`drained ${op}`);
   eld.disable();

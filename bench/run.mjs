@@ -1,7 +1,7 @@
 // Educa Chat load benchmark. Usage:
 //   node bench/run.mjs <big-room|many-rooms|cluster|idle|write|reconnect-storm|ceiling>
 //     [--subscribers N] [--rate R] [--duration S] [--repeat K] [--db sqlite|pg]
-//     [--no-ceiling] [--find-max] [--profile] [--heap-snapshot] [--writers W] [--drain S (wait for late deliveries, default 5)]
+//     [--no-ceiling] [--find-max] [--profile] [--heap-snapshot] [--writers W] [--ops send,me,send-ws,me-ws] [--drain S (wait for late deliveries, default 5)]
 // Needs `npm run build:server` first. Raw JSON goes to bench/out/ (git-ignored).
 import { mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
@@ -16,7 +16,7 @@ const { values: opt, positionals } = parseArgs({
   options: {
     subscribers: { type: "string" }, rate: { type: "string" }, duration: { type: "string", default: "10" },
     repeat: { type: "string", default: "1" }, db: { type: "string" }, "no-ceiling": { type: "boolean" },
-    "find-max": { type: "boolean" }, profile: { type: "boolean" }, writers: { type: "string", default: "64" },
+    "find-max": { type: "boolean" }, profile: { type: "boolean" }, writers: { type: "string", default: "64" }, ops: { type: "string" },
     drain: { type: "string", default: "5" }, "heap-snapshot": { type: "boolean" },
   },
 });
@@ -111,6 +111,7 @@ function addServerStats(report, windows, rssSubscribedMB) {
     peakRssMB: windows.map((w) => w.peakRssMB),
     ...(rssSubscribedMB ? { rssSubscribedMB } : {}),
   };
+  if (report.ok) report.server.cpuMicrosecondsPerOp = Math.round((report.server.cpuSeconds * 1e6) / report.ok);
   if (report.delivered) report.server.cpuMsPer1000Deliveries = +((report.server.cpuSeconds * 1e6) / report.delivered).toFixed(1);
 }
 
@@ -133,6 +134,7 @@ function line(name, r) {
   parts.push(`latency p50 ${l.p50} p95 ${l.p95} p99 ${l.p99} max ${l.max} ms`);
   if (r.latencySameInstanceMs) parts.push(`p50 same-instance ${r.latencySameInstanceMs.p50} cross-instance ${r.latencyCrossInstanceMs.p50} ms`);
   if (r.catchUpMs) parts.push(`catch-up p50 ${r.catchUpMs.p50} p99 ${r.catchUpMs.p99} max ${r.catchUpMs.max} ms (not caught up ${r.catchUpMs.notCaughtUp})`);
+  if (r.server.cpuMicrosecondsPerOp) parts.push(`${r.server.cpuMicrosecondsPerOp} server CPU-µs per op`);
   parts.push(`server cpu ${r.server.cpuSeconds} s peak rss ${r.server.peakRssMB.join("+")} MB`);
   parts.push(`generator cpu ${r.generator.cpuSeconds} s eld p99 ${r.generator.eventLoopDelayP99Ms} ms | other processes cpu ${r.otherCpuSeconds} s`);
   if (Object.keys(r.problems ?? {}).length) parts.push(`problems ${JSON.stringify(r.problems).slice(0, 300)}`);
@@ -219,9 +221,10 @@ const scenarios = {
     const writers = num(opt.writers, 64);
     for (const db of opt.db ? [opt.db] : ["sqlite", "pg"]) {
       for (let k = 0; k < num(opt.repeat, 1); k++) {
-        // Same server: sendMessage for `duration` s, then `{ me { id } }` (the server has no
-        // no-op mutation; this is its cheapest authenticated operation) as the baseline.
-        const rs = await runEduca({ mode: "write", db, rooms: 200, subscribers: 20, writers, ops: ["send", "me"] });
+        // Same server, each op for `duration` s: sendMessage, then `{ me { id } }` (the server
+        // has no no-op mutation; this is its cheapest authenticated operation) as the baseline,
+        // over HTTP and then over open sockets.
+        const rs = await runEduca({ mode: "write", db, rooms: 200, subscribers: 20, writers, ops: (opt.ops ?? "send,me,send-ws,me-ws").split(",") });
         for (const r of rs) record(`write ${db}`, { op: r.op, writers, duration }, r);
       }
     }

@@ -66,6 +66,34 @@ describe.each(["sqlite", "postgresql"] as const)("the %s database", (kind) => {
     }
   });
 
+  it("writes nothing but the message when a member reads and sends (no hidden UPDATE of users or courses)", async () => {
+    const db = await database(kind);
+    const world = await seedWorld(db.url);
+    const app = await startApp({ DATABASE_URL: db.url, SEND_RATE_LIMIT: "off" });
+    const sql = (text: string) => app.orm.em.fork().getConnection().execute(text);
+    try {
+      // Triggers count every UPDATE, including one that rewrites a value with itself.
+      await sql("create table row_updates (tbl varchar(16) not null)");
+      for (const table of ["users", "courses"]) {
+        if (kind === "sqlite") {
+          await sql(`create trigger ${table}_updated after update on ${table} begin insert into row_updates values ('${table}'); end`);
+        } else {
+          await sql(`create function note_${table}_update() returns trigger language plpgsql as $$ begin insert into row_updates values ('${table}'); return new; end $$`);
+          await sql(`create trigger ${table}_updated after update on ${table} for each row execute function note_${table}_update()`);
+        }
+      }
+      for (const who of ["alice", "teacher", "staff"] as const) {
+        const read = await graphql(app.url, `query($id: ID!) { me { id } course(id: $id) { title } messages(courseId: $id) { id } }`, { id: world.roomId }, world.tokens[who]);
+        expect(read.errors).toBeUndefined();
+        const sent = await graphql(app.url, `mutation($id: ID!) { sendMessage(courseId: $id, content: "hello") { id } }`, { id: world.roomId }, world.tokens[who]);
+        expect(sent.errors).toBeUndefined();
+      }
+      expect(await sql("select tbl from row_updates")).toEqual([]);
+    } finally {
+      await app.stop();
+    }
+  });
+
   it("manages users from the command line: create-user, set-role, seed-demo (twice)", async () => {
     const db = await database(kind);
     expect(manage(db.url, "migrate").status).toBe(0);

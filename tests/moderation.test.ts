@@ -80,6 +80,16 @@ describe("moderation", () => {
       expect(codes(await graphql(a, q, {}, tokens.teacher))).toEqual(["FORBIDDEN"]);
       expect(codes(await graphql(a, q))).toEqual(["UNAUTHENTICATED"]);
     });
+
+    it("holds a role change made on one instance at once on the other, both ways", async () => {
+      const setRole = (role: string) => graphql(b, `mutation { setRole(username: "bob", role: ${role}) { role } }`, {}, tokens.staff);
+      // Instance a has just seen bob as a student (and may keep that snapshot for a while).
+      expect(codes(await graphql(a, ADMIN, {}, tokens.bob))).toEqual(["FORBIDDEN"]);
+      expect((await setRole("Staff")).data?.["setRole"]).toEqual({ role: "Staff" });
+      expect((await graphql(a, ADMIN, {}, tokens.bob)).errors).toBeUndefined();
+      expect((await setRole("Student")).data?.["setRole"]).toEqual({ role: "Student" });
+      expect(codes(await graphql(a, ADMIN, {}, tokens.bob))).toEqual(["FORBIDDEN"]);
+    });
   });
 
   describe("the message admin", () => {

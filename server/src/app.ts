@@ -54,6 +54,7 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
     ? createRedisRoomBus(config.redisUrl, config.redisPrefix, logger, () => metrics.pubsubReconnects.inc())
     : createInProcessRoomBus(config.redisPrefix);
   const services = createServices(config, orm, bus, logger, metrics);
+  const stopFollowingUsers = services.auth.followChanges(bus, logger);
   if (config.seedDemo) await seedDemoIfEmpty(orm.em.fork(), services, logger);
 
   const schema = await createSchema(toTypeGraphqlPubSub(bus));
@@ -161,6 +162,7 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
         // Upgraded sockets are gone; idle keep-alive connections must not hold the drain.
         httpServer.closeIdleConnections();
         await apollo.stop();
+        stopFollowingUsers();
         await bus.close();
         await orm.close(true);
       })();

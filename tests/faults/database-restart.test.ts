@@ -95,10 +95,14 @@ describe("a PostgreSQL restart while messages flow", () => {
         expectUnavailable(send.value, send.ms);
         const history = await timed(() => graphql(url, AFTER, { id: roomId, after: start }, tokens.alice));
         expectUnavailable(history.value, history.ms);
-        // The token is valid: a lookup that cannot run is no reason to log in again.
+        // The token is valid: a lookup that cannot run is no reason to log in again. Bob was
+        // seen lately (his request starts and its resolver fails); the outsider never was on
+        // this instance (the request cannot start: 503).
         const me = await timed(() => graphql(url, ME, {}, tokens.bob));
-        expect(me.value.status).toBe(503);
         expectUnavailable(me.value, me.ms);
+        const stranger = await timed(() => graphql(url, ME, {}, tokens.outsider));
+        expect(stranger.value.status).toBe(503);
+        expectUnavailable(stranger.value, stranger.ms);
         const ready = await timed(() => fetch(`${url}/readyz`));
         expect(ready.value.status).toBe(503);
         expect(ready.ms).toBeLessThan(FAST_MS);

@@ -1,4 +1,4 @@
-import { type EntityManager, type MikroORM, UniqueConstraintViolationException } from "@mikro-orm/core";
+import { type EntityManager, type MikroORM } from "@mikro-orm/core";
 import type { SqlEntityManager } from "@mikro-orm/knex";
 import type { Logger } from "pino";
 import { z } from "zod";
@@ -13,8 +13,9 @@ import type { RoomBus } from "../realtime/room-bus.js";
 import { type DeletionEvent, replayThenLive } from "../realtime/replay.js";
 import { isStorableText, parseInput } from "../validation.js";
 import { Message } from "./message.entity.js";
+import { MessageWriter } from "./message-writer.js";
 import { filterStream } from "../realtime/streams.js";
-import { type MessagePayload, MessageView, type StoredMessage, toPayload } from "./message.type.js";
+import { type MessagePayload, MessageView, toPayload } from "./message.type.js";
 import type { SendRateLimiter, SlowModeLimiter } from "./send-rate-limiter.js";
 
 export const MAX_MESSAGE_LENGTH = 4000;
@@ -55,6 +56,8 @@ const RECENTLY_READ_CAPACITY = 5000;
 export class MessageService {
   private readonly backlogReads = new Map<string, { issuedAt: number; read: Promise<MessagePayload[]> }>();
   private readonly recentlyRead = new Map<string, MessagePayload>();
+  /** Group commit; ids become visible in commit order per room (see MessageWriter). */
+  private readonly writer: MessageWriter;
 
   constructor(
     private readonly orm: MikroORM,
@@ -65,7 +68,9 @@ export class MessageService {
     private readonly slowMode: SlowModeLimiter,
     private readonly logger: Logger,
     private readonly metrics: Metrics,
-  ) {}
+  ) {
+    this.writer = new MessageWriter(orm, database);
+  }
 
   async history(em: EntityManager, user: CurrentUser, courseId: unknown, page: HistoryPage): Promise<MessageView[]> {
     const course = (await this.courses.requireMember(em, user, courseId)).courseId;
@@ -104,14 +109,12 @@ export class MessageService {
     }
     if (countedEarly === null) await this.limitSends(user, course);
     if (room.slowModeSeconds > 0 && !room.moderator) await this.countRefusal(this.slowMode.consume(user.id, course, room.slowModeSeconds));
-    let stored;
-    try {
-      stored = await this.store(em, course, user.id, text, clientId);
-    } catch (err) {
+    const stored = await this.writer.write({ courseId: course, userId: user.id, content: text, clientMessageId: clientId });
+    if ("duplicateOf" in stored) {
       // Two copies of one retry raced: the other one stored it.
-      const winner = clientId !== null && err instanceof UniqueConstraintViolationException ? await this.findByClientId(em.fork(), course, user.id, clientId) : null;
+      const winner = await this.findByClientId(em.fork(), course, user.id, stored.duplicateOf);
       if (winner) return winner;
-      throw err;
+      throw new Error("a retried message was neither stored nor found");
     }
     const { message, previousId } = stored;
     this.metrics.messagesSent.inc();
@@ -142,32 +145,9 @@ export class MessageService {
     }
   }
 
-  /**
-   * Inserts under the room lock so that ids become visible in commit order: without it a
-   * transaction holding id 10 could commit after the one holding id 11, and a reader asking
-   * for "newer than 11" would never see 10.
-   */
   private async findByClientId(em: EntityManager, courseId: number, userId: number, clientMessageId: string): Promise<MessageView | null> {
     const message = await em.findOne(Message, { course: courseId, user: userId, clientMessageId }, { populate: ["user"] });
     return message ? MessageView.fromEntity(message) : null;
-  }
-
-  private async store(em: EntityManager, courseId: number, userId: number, content: string, clientMessageId: string | null) {
-    return em.transactional(async (tx) => {
-      const sql = tx as SqlEntityManager;
-      await lockRoom(tx, this.database, courseId);
-      const [row] = await sql.execute<{ previous: number | string | null }[]>(
-        "select max(id) as previous from messages where course_id = ?",
-        [courseId],
-      );
-      // A native insert: nothing else changes, so the unit of work (change sets for every
-      // entity this request loaded) has nothing to add but time spent under the room lock.
-      const sentOn = new Date();
-      const id = await tx.insert(Message, { course: courseId, user: userId, content, sentOn, clientMessageId });
-      const message: StoredMessage = { id: Number(id), course: { id: courseId }, content, sentOn };
-      const previous = row?.previous;
-      return { message, previousId: previous === null || previous === undefined ? null : Number(previous) };
-    });
   }
 
   /**

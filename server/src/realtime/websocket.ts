@@ -154,7 +154,8 @@ export function attachWebSocketServer(options: WebSocketOptions) {
         const token = bearerToken(ctx.connectionParams?.["authorization"] ?? ctx.connectionParams?.["Authorization"]);
         let user: (CurrentUser & { expiresAt: Date }) | null = null;
         try {
-          user = token ? await services.auth.userForToken(orm.em.fork(), token) : null;
+          // Read afresh: a socket keeps the role it connected with for its whole life.
+          user = token ? await services.auth.userForToken(orm.em.fork(), token, { fresh: true }) : null;
         } catch (err) {
           logger.warn({ err }, "websocket authentication failed on a server error");
           extra.socket.close(CloseCode.TryAgainLater, "Try again later");

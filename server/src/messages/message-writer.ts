@@ -1,0 +1,194 @@
+import type { MikroORM } from "@mikro-orm/core";
+import type { AbstractSqlConnection, SqlEntityManager } from "@mikro-orm/knex";
+import type { DatabaseTarget } from "../config.js";
+import { intArray, lockRooms } from "../db/room-lock.js";
+import { isDatabaseUnavailable } from "../db/unavailable.js";
+import type { StoredMessage } from "./message.type.js";
+
+export interface NewMessage {
+  courseId: number;
+  userId: number;
+  content: string;
+  clientMessageId: string | null;
+}
+
+/** Stored, with the id of the room's message before it; or a retry whose original exists. */
+export type WriteResult = { message: StoredMessage; previousId: number | null } | { duplicateOf: string };
+
+interface Pending {
+  message: NewMessage;
+  resolve: (result: WriteResult) => void;
+  reject: (err: unknown) => void;
+}
+
+/** A busy moment's sends share one transaction, up to this many. */
+const MAX_BATCH = 256;
+
+/** The little of better-sqlite3 the writer uses (the package ships no types). */
+interface SqliteStatement {
+  get(...params: unknown[]): unknown;
+  run(...params: unknown[]): { changes: number; lastInsertRowid: number | bigint };
+}
+interface SqliteDatabase {
+  prepare(sql: string): SqliteStatement;
+  transaction<A extends unknown[], R>(fn: (...args: A) => R): (...args: A) => R;
+}
+interface PooledClient<C> {
+  acquireConnection(): Promise<C>;
+  releaseConnection(connection: C): Promise<void>;
+}
+
+const INSERT = `insert into messages (course_id, user_id, content, sent_on, client_message_id) values (?, ?, ?, ?, ?)
+  on conflict (course_id, user_id, client_message_id) do nothing returning id`;
+const PREVIOUS = "select max(id) as previous from messages where course_id = ?";
+
+/**
+ * Group commit: sends that arrive while a transaction is being written wait for the next one
+ * and share it, so a busy server pays one BEGIN/COMMIT (and on PostgreSQL one fsync and one
+ * room lock per room) per batch instead of per message. An idle server writes a send at the
+ * next turn of the event loop. Ids still become visible in commit order per room: SQLite has
+ * one writer, and PostgreSQL batches hold their rooms' locks until they commit.
+ */
+export class MessageWriter {
+  private readonly queue: Pending[] = [];
+  private writing = false;
+  private readonly sqliteStatements = new WeakMap<SqliteDatabase, { insert: SqliteStatement; previous: SqliteStatement; write: (batch: NewMessage[]) => (WriteResult | Error)[] }>();
+
+  constructor(
+    private readonly orm: MikroORM,
+    private readonly database: DatabaseTarget["kind"],
+  ) {}
+
+  write(message: NewMessage): Promise<WriteResult> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ message, resolve, reject });
+      if (!this.writing) {
+        this.writing = true;
+        // Sends parsed in this turn of the event loop join the first batch.
+        setImmediate(() => void this.writeBatches());
+      }
+    });
+  }
+
+  private async writeBatches(): Promise<void> {
+    while (this.queue.length > 0) {
+      const batch = this.queue.splice(0, MAX_BATCH);
+      const messages = batch.map((p) => p.message);
+      let results: (WriteResult | Error)[];
+      try {
+        results = await this.writeBatch(messages);
+      } catch (err) {
+        // One bad row must not fail its neighbours: write them one by one. An unreachable
+        // database fails them all, as it would have one by one.
+        results = batch.length > 1 && !isDatabaseUnavailable(err) ? await Promise.all(messages.map((m) => this.writeBatch([m]).then(([r]) => r!, (e: unknown) => toError(e)))) : batch.map(() => toError(err));
+      }
+      // In batch order: each caller publishes as it resumes, so a room's events go out in id order.
+      batch.forEach((p, i) => {
+        const result = results[i]!;
+        if (result instanceof Error) p.reject(result);
+        else p.resolve(result);
+      });
+    }
+    this.writing = false;
+  }
+
+  private writeBatch(batch: NewMessage[]): Promise<(WriteResult | Error)[]> {
+    return this.database === "sqlite" ? this.writeSqlite(batch) : this.writePostgres(batch);
+  }
+
+  /**
+   * SQLite: the pool's one connection, taken from the ORM's pool so no ORM transaction is open
+   * on it, and the whole batch in one synchronous transaction with prepared statements. A row
+   * that fails rolls back to its own savepoint only.
+   */
+  private async writeSqlite(batch: NewMessage[]): Promise<(WriteResult | Error)[]> {
+    const client = (this.orm.em.getConnection() as AbstractSqlConnection).getKnex().client as unknown as PooledClient<SqliteDatabase>;
+    const db = await client.acquireConnection();
+    try {
+      return this.sqliteWriterFor(db).write(batch);
+    } finally {
+      await client.releaseConnection(db);
+    }
+  }
+
+  private sqliteWriterFor(db: SqliteDatabase) {
+    let prepared = this.sqliteStatements.get(db);
+    if (!prepared) {
+      const insert = db.prepare(INSERT);
+      const previous = db.prepare(PREVIOUS);
+      const one = db.transaction((m: NewMessage, sentOn: Date, previousId: number | null): WriteResult => {
+        const row = insert.get(m.courseId, m.userId, m.content, sentOn.getTime(), m.clientMessageId) as { id: number } | undefined;
+        if (!row) return { duplicateOf: m.clientMessageId! };
+        return { message: { id: Number(row.id), course: { id: m.courseId }, content: m.content, sentOn }, previousId };
+      });
+      const write = db.transaction((messages: NewMessage[]) => {
+        const newest = new Map<number, number | null>();
+        return messages.map((m) => {
+          if (!newest.has(m.courseId)) newest.set(m.courseId, numberOrNull((previous.get(m.courseId) as { previous: unknown }).previous));
+          try {
+            // Nested: a savepoint, so a failing row leaves the others in the batch.
+            const result = one(m, new Date(), newest.get(m.courseId) ?? null);
+            if ("message" in result) newest.set(m.courseId, result.message.id);
+            return result;
+          } catch (err) {
+            return toError(err);
+          }
+        });
+      });
+      prepared = { insert, previous, write };
+      this.sqliteStatements.set(db, prepared);
+    }
+    return prepared;
+  }
+
+  /**
+   * PostgreSQL: five round trips per batch whatever its size: BEGIN, the rooms' locks (taken in
+   * id order, so concurrent batches never deadlock), each room's newest id, one multi-row
+   * insert, COMMIT.
+   */
+  private async writePostgres(batch: NewMessage[]): Promise<(WriteResult | Error)[]> {
+    return this.orm.em.fork().transactional(async (tx) => {
+      const sql = tx as SqlEntityManager;
+      const rooms = [...new Set(batch.map((m) => m.courseId))].sort((a, b) => a - b);
+      await lockRooms(tx, rooms);
+      const newest = new Map<number, number | null>(rooms.map((room) => [room, null]));
+      const latest = await sql.execute<{ course_id: number; previous: unknown }[]>(
+        "select course_id, max(id) as previous from messages where course_id = any(?::int[]) group by course_id",
+        [intArray(rooms)],
+      );
+      for (const row of latest) newest.set(Number(row.course_id), numberOrNull(row.previous));
+      const sentOn = new Date();
+      const values = batch.map(() => "(?, ?, ?, ?, ?)").join(", ");
+      const inserted = await sql.execute<{ id: number; course_id: number; user_id: number; client_message_id: string | null }[]>(
+        `insert into messages (course_id, user_id, content, sent_on, client_message_id) values ${values}
+         on conflict (course_id, user_id, client_message_id) do nothing returning id, course_id, user_id, client_message_id`,
+        batch.flatMap((m) => [m.courseId, m.userId, m.content, sentOn, m.clientMessageId]),
+      );
+      // Rows are inserted, and ids drawn, in VALUES order; a row that met an existing retry id
+      // is skipped. So the batch minus its duplicates matches the ids in ascending order.
+      const rows = inserted.sort((a, b) => Number(a.id) - Number(b.id));
+      let next = 0;
+      return batch.map((m): WriteResult => {
+        const row = rows[next];
+        const matches = row !== undefined && Number(row.course_id) === m.courseId && Number(row.user_id) === m.userId && row.client_message_id === m.clientMessageId;
+        if (!matches) {
+          if (m.clientMessageId !== null) return { duplicateOf: m.clientMessageId };
+          throw new Error("inserted rows do not match the batch");
+        }
+        next++;
+        const id = Number(row.id);
+        const result = { message: { id, course: { id: m.courseId }, content: m.content, sentOn }, previousId: newest.get(m.courseId) ?? null };
+        newest.set(m.courseId, id);
+        return result;
+      });
+    });
+  }
+}
+
+function numberOrNull(value: unknown): number | null {
+  return value === null || value === undefined ? null : Number(value);
+}
+
+function toError(err: unknown): Error {
+  return err instanceof Error ? err : new Error(String(err));
+}
