@@ -4,6 +4,7 @@ import slugify from "slugify";
 import { z } from "zod";
 import { type CurrentUser, isStaff } from "../auth/current-user.js";
 import { User } from "../auth/user.entity.js";
+import { SqliteConnection } from "../db/sqlite-connection.js";
 import { BadUserInputError, ForbiddenError } from "../errors.js";
 import { parseId } from "../ids.js";
 import { isStorableText, parseInput } from "../validation.js";
@@ -32,6 +33,10 @@ interface RoomRow {
   slow_mode_seconds: number | string;
   enrolled: boolean | number;
 }
+
+const ROOM_ACCESS = `select c.owner_id, c.announcement_only, c.slow_mode_seconds,
+    exists(select 1 from course_students s where s.course_id = c.id and s.user_id = ?) as enrolled
+  from courses c where c.id = ?`;
 
 /** PostgreSQL answers booleans, SQLite 0 or 1. */
 const truthy = (value: boolean | number): boolean => value === true || value === 1;
@@ -64,16 +69,17 @@ export class CourseService {
     return new Set(courses.map((c) => c.id));
   }
 
+  /** Set on SQLite: the room check runs on every send and subscribe. */
+  constructor(private readonly sqlite: SqliteConnection | null = null) {}
+
   /** What the user may do in a course's room; null when they may not enter (or it does not exist). */
   async roomAccess(em: EntityManager, user: CurrentUser, courseId: number): Promise<RoomAccess | null> {
     // One round trip on every send and subscribe; a plain read, so no partly loaded entity
     // lands in the identity map.
-    const [row] = await (em as SqlEntityManager).execute<RoomRow[]>(
-      `select c.owner_id, c.announcement_only, c.slow_mode_seconds,
-              exists(select 1 from course_students s where s.course_id = c.id and s.user_id = ?) as enrolled
-         from courses c where c.id = ?`,
-      [user.id, courseId],
-    );
+    const [row] =
+      this.sqlite && SqliteConnection.usable(em)
+        ? [await this.sqlite.run((_db, prepare) => prepare(ROOM_ACCESS).get(user.id, courseId) as RoomRow | undefined)]
+        : await (em as SqlEntityManager).execute<RoomRow[]>(ROOM_ACCESS, [user.id, courseId]);
     if (!row) return null;
     const moderator = isStaff(user) || Number(row.owner_id) === user.id;
     if (!moderator && !truthy(row.enrolled)) return null;

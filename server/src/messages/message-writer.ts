@@ -1,7 +1,8 @@
 import type { MikroORM } from "@mikro-orm/core";
-import type { AbstractSqlConnection, SqlEntityManager } from "@mikro-orm/knex";
+import type { SqlEntityManager } from "@mikro-orm/knex";
 import type { DatabaseTarget } from "../config.js";
 import { intArray, lockRooms } from "../db/room-lock.js";
+import type { SqliteConnection, SqliteDatabase, SqliteStatement } from "../db/sqlite-connection.js";
 import { isDatabaseUnavailable } from "../db/unavailable.js";
 import type { StoredMessage } from "./message.type.js";
 
@@ -24,20 +25,6 @@ interface Pending {
 /** A busy moment's sends share one transaction, up to this many. */
 const MAX_BATCH = 256;
 
-/** The little of better-sqlite3 the writer uses (the package ships no types). */
-interface SqliteStatement {
-  get(...params: unknown[]): unknown;
-  run(...params: unknown[]): { changes: number; lastInsertRowid: number | bigint };
-}
-interface SqliteDatabase {
-  prepare(sql: string): SqliteStatement;
-  transaction<A extends unknown[], R>(fn: (...args: A) => R): (...args: A) => R;
-}
-interface PooledClient<C> {
-  acquireConnection(): Promise<C>;
-  releaseConnection(connection: C): Promise<void>;
-}
-
 const INSERT = `insert into messages (course_id, user_id, content, sent_on, client_message_id) values (?, ?, ?, ?, ?)
   on conflict (course_id, user_id, client_message_id) do nothing returning id`;
 const PREVIOUS = "select max(id) as previous from messages where course_id = ?";
@@ -52,11 +39,11 @@ const PREVIOUS = "select max(id) as previous from messages where course_id = ?";
 export class MessageWriter {
   private readonly queue: Pending[] = [];
   private writing = false;
-  private readonly sqliteStatements = new WeakMap<SqliteDatabase, { insert: SqliteStatement; previous: SqliteStatement; write: (batch: NewMessage[]) => (WriteResult | Error)[] }>();
-
+  private readonly sqliteWriters = new WeakMap<SqliteDatabase, (batch: NewMessage[]) => (WriteResult | Error)[]>();
   constructor(
     private readonly orm: MikroORM,
     private readonly database: DatabaseTarget["kind"],
+    private readonly sqlite: SqliteConnection | null,
   ) {}
 
   write(message: NewMessage): Promise<WriteResult> {
@@ -93,35 +80,28 @@ export class MessageWriter {
   }
 
   private writeBatch(batch: NewMessage[]): Promise<(WriteResult | Error)[]> {
-    return this.database === "sqlite" ? this.writeSqlite(batch) : this.writePostgres(batch);
+    return this.sqlite ? this.writeSqlite(this.sqlite, batch) : this.writePostgres(batch);
   }
 
   /**
-   * SQLite: the pool's one connection, taken from the ORM's pool so no ORM transaction is open
-   * on it, and the whole batch in one synchronous transaction with prepared statements. A row
+   * SQLite: the whole batch in one synchronous transaction on the pool's connection. A row
    * that fails rolls back to its own savepoint only.
    */
-  private async writeSqlite(batch: NewMessage[]): Promise<(WriteResult | Error)[]> {
-    const client = (this.orm.em.getConnection() as AbstractSqlConnection).getKnex().client as unknown as PooledClient<SqliteDatabase>;
-    const db = await client.acquireConnection();
-    try {
-      return this.sqliteWriterFor(db).write(batch);
-    } finally {
-      await client.releaseConnection(db);
-    }
+  private writeSqlite(sqlite: SqliteConnection, batch: NewMessage[]): Promise<(WriteResult | Error)[]> {
+    return sqlite.run((db, prepare) => this.sqliteWriterFor(db, prepare)(batch));
   }
 
-  private sqliteWriterFor(db: SqliteDatabase) {
-    let prepared = this.sqliteStatements.get(db);
-    if (!prepared) {
-      const insert = db.prepare(INSERT);
-      const previous = db.prepare(PREVIOUS);
+  private sqliteWriterFor(db: SqliteDatabase, prepare: (sql: string) => SqliteStatement) {
+    let write = this.sqliteWriters.get(db);
+    if (!write) {
+      const insert = prepare(INSERT);
+      const previous = prepare(PREVIOUS);
       const one = db.transaction((m: NewMessage, sentOn: Date, previousId: number | null): WriteResult => {
         const row = insert.get(m.courseId, m.userId, m.content, sentOn.getTime(), m.clientMessageId) as { id: number } | undefined;
         if (!row) return { duplicateOf: m.clientMessageId! };
         return { message: { id: Number(row.id), course: { id: m.courseId }, content: m.content, sentOn }, previousId };
       });
-      const write = db.transaction((messages: NewMessage[]) => {
+      write = db.transaction((messages: NewMessage[]) => {
         const newest = new Map<number, number | null>();
         return messages.map((m) => {
           if (!newest.has(m.courseId)) newest.set(m.courseId, numberOrNull((previous.get(m.courseId) as { previous: unknown }).previous));
@@ -135,10 +115,9 @@ export class MessageWriter {
           }
         });
       });
-      prepared = { insert, previous, write };
-      this.sqliteStatements.set(db, prepared);
+      this.sqliteWriters.set(db, write);
     }
-    return prepared;
+    return write;
   }
 
   /**
