@@ -1,7 +1,7 @@
 // Educa Chat load benchmark. Usage:
 //   node bench/run.mjs <big-room|many-rooms|cluster|idle|write|reconnect-storm|ceiling>
 //     [--subscribers N] [--rate R] [--duration S] [--repeat K] [--db sqlite|pg]
-//     [--no-ceiling] [--find-max] [--profile] [--heap-snapshot] [--writers W] [--ops send,me,send-ws,me-ws] [--drain S (wait for late deliveries, default 5)]
+//     [--no-ceiling] [--find-max [--refine N]] [--profile] [--heap-snapshot] [--writers W] [--ops send,me,send-ws,me-ws] [--drain S (wait for late deliveries, default 5)]
 // Needs `npm run build:server` first. Raw JSON goes to bench/out/ (git-ignored).
 import { mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
@@ -16,7 +16,7 @@ const { values: opt, positionals } = parseArgs({
   options: {
     subscribers: { type: "string" }, rate: { type: "string" }, duration: { type: "string", default: "10" },
     repeat: { type: "string", default: "1" }, db: { type: "string" }, "no-ceiling": { type: "boolean" },
-    "find-max": { type: "boolean" }, profile: { type: "boolean" }, writers: { type: "string", default: "64" }, ops: { type: "string" },
+    "find-max": { type: "boolean" }, refine: { type: "string" }, profile: { type: "boolean" }, writers: { type: "string", default: "64" }, ops: { type: "string" },
     drain: { type: "string", default: "5" }, "heap-snapshot": { type: "boolean" },
   },
 });
@@ -149,14 +149,30 @@ function record(name, params, report) {
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
 const ok = (r) => r.reach === 1 && r.duplicates === 0 && r.outOfOrder === 0 && r.latencyMs.p99 <= 250;
 
-/** Doubles the rate from --rate (default 5) until a step misses p99 <= 250 ms or reach 1.0. */
+/**
+ * Doubles the rate from --rate (default 5) until a step misses p99 <= 250 ms or reach 1.0, then
+ * bisects between the last rate held and the first missed, --refine times (default 2): a
+ * doubling grid alone only bounds the ratio between two servers within a factor of 4.
+ */
 async function findMax(runner, name, subscribers) {
   let best = null;
+  let missed = null;
   for (let rate = num(opt.rate, 5); rate <= 2560; rate *= 2) {
     const r = await runner({ subscribers, rate });
     record(`${name} find-max`, { subscribers, rate }, r);
-    if (!ok(r)) break;
+    if (!ok(r)) {
+      missed = rate;
+      break;
+    }
     best = rate;
+  }
+  for (let step = 0; best !== null && missed !== null && step < num(opt.refine, 2); step++) {
+    const rate = Math.round((best + missed) / 2);
+    if (rate === best || rate === missed) break;
+    const r = await runner({ subscribers, rate });
+    record(`${name} find-max`, { subscribers, rate }, r);
+    if (ok(r)) best = rate;
+    else missed = rate;
   }
   return best;
 }

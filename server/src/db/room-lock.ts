@@ -15,10 +15,13 @@ export async function lockRoom(tx: EntityManager, database: DatabaseTarget["kind
   await (tx as SqlEntityManager).execute("select pg_advisory_xact_lock(?, ?)", [ROOM_LOCK_NAMESPACE, courseId]);
 }
 
-/** PostgreSQL: several rooms' locks in one round trip, in the ascending order given. */
-export async function lockRooms(tx: EntityManager, courseIds: number[]): Promise<void> {
-  // unnest yields the array in order, and each row's lock is taken as it is produced.
-  await (tx as SqlEntityManager).execute("select pg_advisory_xact_lock(?, c) from unnest(?::int[]) as c", [ROOM_LOCK_NAMESPACE, intArray(courseIds)]);
+/**
+ * PostgreSQL: several rooms' locks, taken in the ascending order given (unnest yields the array
+ * in order, and each row's lock is taken as it is produced). SQL without parameters, so it can
+ * share a transaction's opening round trip.
+ */
+export function lockRoomsSql(courseIds: number[]): string {
+  return `select pg_advisory_xact_lock(${ROOM_LOCK_NAMESPACE}, c) from unnest('${intArray(courseIds)}'::int[]) as c`;
 }
 
 /** A PostgreSQL array literal: knex would spread a JS array into separate parameters. */

@@ -1,8 +1,6 @@
-import type { MikroORM } from "@mikro-orm/core";
-import type { SqlEntityManager } from "@mikro-orm/knex";
-import type { DatabaseTarget } from "../config.js";
-import { intArray, lockRooms } from "../db/room-lock.js";
-import type { SqliteConnection, SqliteDatabase, SqliteStatement } from "../db/sqlite-connection.js";
+import type { PostgresConnection } from "../db/postgres-connection.js";
+import { intArray, lockRoomsSql } from "../db/room-lock.js";
+import { SqliteConnection, type SqliteDatabase, type SqliteStatement } from "../db/sqlite-connection.js";
 import { isDatabaseUnavailable } from "../db/unavailable.js";
 import type { StoredMessage } from "./message.type.js";
 
@@ -41,9 +39,8 @@ export class MessageWriter {
   private writing = false;
   private readonly sqliteWriters = new WeakMap<SqliteDatabase, (batch: NewMessage[]) => (WriteResult | Error)[]>();
   constructor(
-    private readonly orm: MikroORM,
-    private readonly database: DatabaseTarget["kind"],
-    private readonly sqlite: SqliteConnection | null,
+    /** SQLite's or PostgreSQL's way in, outside the ORM: see each class. */
+    private readonly connection: SqliteConnection | PostgresConnection,
   ) {}
 
   write(message: NewMessage): Promise<WriteResult> {
@@ -80,7 +77,7 @@ export class MessageWriter {
   }
 
   private writeBatch(batch: NewMessage[]): Promise<(WriteResult | Error)[]> {
-    return this.sqlite ? this.writeSqlite(this.sqlite, batch) : this.writePostgres(batch);
+    return this.connection instanceof SqliteConnection ? this.writeSqlite(this.connection, batch) : this.writePostgres(this.connection, batch);
   }
 
   /**
@@ -121,28 +118,34 @@ export class MessageWriter {
   }
 
   /**
-   * PostgreSQL: five round trips per batch whatever its size: BEGIN, the rooms' locks (taken in
-   * id order, so concurrent batches never deadlock), each room's newest id, one multi-row
-   * insert, COMMIT.
+   * PostgreSQL: three round trips per batch whatever its size: BEGIN with the rooms' locks
+   * (taken in id order, so concurrent batches never deadlock), one statement that reads each
+   * room's newest id and inserts every row, COMMIT.
    */
-  private async writePostgres(batch: NewMessage[]): Promise<(WriteResult | Error)[]> {
-    return this.orm.em.fork().transactional(async (tx) => {
-      const sql = tx as SqlEntityManager;
-      const rooms = [...new Set(batch.map((m) => m.courseId))].sort((a, b) => a - b);
-      await lockRooms(tx, rooms);
-      const newest = new Map<number, number | null>(rooms.map((room) => [room, null]));
-      const latest = await sql.execute<{ course_id: number; previous: unknown }[]>(
-        "select course_id, max(id) as previous from messages where course_id = any(?::int[]) group by course_id",
-        [intArray(rooms)],
-      );
-      for (const row of latest) newest.set(Number(row.course_id), numberOrNull(row.previous));
+  private writePostgres(postgres: PostgresConnection, batch: NewMessage[]): Promise<(WriteResult | Error)[]> {
+    const rooms = [...new Set(batch.map((m) => m.courseId))].sort((a, b) => a - b);
+    return postgres.transaction(lockRoomsSql(rooms), async (query) => {
       const sentOn = new Date();
-      const values = batch.map(() => "(?, ?, ?, ?, ?)").join(", ");
-      const inserted = await sql.execute<{ id: number; course_id: number; user_id: number; client_message_id: string | null }[]>(
-        `insert into messages (course_id, user_id, content, sent_on, client_message_id) values ${values}
-         on conflict (course_id, user_id, client_message_id) do nothing returning id, course_id, user_id, client_message_id`,
-        batch.flatMap((m) => [m.courseId, m.userId, m.content, sentOn, m.clientMessageId]),
+      const params: unknown[] = [intArray(rooms)];
+      const values = batch.map((m) => {
+        const at = params.push(m.courseId, m.userId, m.content, sentOn, m.clientMessageId);
+        return `($${at - 4}::int, $${at - 3}::int, $${at - 2}, $${at - 1}::timestamptz, $${at})`;
+      });
+      // Both parts see the rooms as they were when the statement began (under the locks), so
+      // `previous` is each room's newest id before this batch.
+      const inserted = await query<{ id: number; course_id: number; user_id: number; client_message_id: string | null; previous: unknown }>(
+        `with previous as (
+           select course_id, max(id) as previous from messages where course_id = any($1::int[]) group by course_id
+         ), inserted as (
+           insert into messages (course_id, user_id, content, sent_on, client_message_id) values ${values.join(", ")}
+           on conflict (course_id, user_id, client_message_id) do nothing returning id, course_id, user_id, client_message_id
+         )
+         select i.id, i.course_id, i.user_id, i.client_message_id, p.previous
+           from inserted i left join previous p on p.course_id = i.course_id`,
+        params,
       );
+      const newest = new Map<number, number | null>();
+      for (const row of inserted) newest.set(Number(row.course_id), numberOrNull(row.previous));
       // Rows are inserted, and ids drawn, in VALUES order; a row that met an existing retry id
       // is skipped. So the batch minus its duplicates matches the ids in ascending order.
       const rows = inserted.sort((a, b) => Number(a.id) - Number(b.id));

@@ -6,6 +6,7 @@ import { type CurrentUser, isStaff } from "../auth/current-user.js";
 import type { Role } from "../auth/user.entity.js";
 import type { DatabaseTarget } from "../config.js";
 import type { CourseService } from "../courses/course.service.js";
+import { PostgresConnection } from "../db/postgres-connection.js";
 import { lockRoom } from "../db/room-lock.js";
 import { SqliteConnection } from "../db/sqlite-connection.js";
 import { BadUserInputError, CannotResumeError, ForbiddenError, RateLimitedError } from "../errors.js";
@@ -87,7 +88,7 @@ export class MessageService {
     /** Set on SQLite: hot reads and writes with prepared statements. */
     private readonly sqlite: SqliteConnection | null = null,
   ) {
-    this.writer = new MessageWriter(orm, database, sqlite);
+    this.writer = new MessageWriter(sqlite ?? new PostgresConnection(orm));
   }
 
   async history(em: EntityManager, user: CurrentUser, courseId: unknown, page: HistoryPage): Promise<MessageView[]> {
