@@ -5,6 +5,9 @@ import type { Context } from "../context.js";
 import { MessageAddedArgs, MessagesArgs, SendMessageArgs } from "./message.args.js";
 import { type MessagePayload, MessageView } from "./message.type.js";
 
+/** What `messageAdded` resolves an event to; see resolveSubscriptionsSynchronously. */
+export const renderMessageAdded = (payload: MessagePayload): MessageView => MessageView.fromPayload(payload);
+
 @Resolver(() => MessageView)
 export class MessageResolver {
   @Query(() => [MessageView], { description: "The last `last` messages of a course chat room, oldest first. Members only." })
@@ -29,6 +32,6 @@ export class MessageResolver {
       context.services.messages.subscribe(requireUser(context), args.courseId, args.after),
   })
   messageAdded(@Root() payload: MessagePayload, @Args(() => MessageAddedArgs) _args: MessageAddedArgs): MessageView {
-    return MessageView.fromPayload(payload);
+    return renderMessageAdded(payload);
   }
 }

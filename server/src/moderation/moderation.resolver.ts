@@ -9,6 +9,13 @@ import { type MessagePayload, MessageView } from "../messages/message.type.js";
 import type { DeletionEvent } from "../realtime/replay.js";
 import { AdminMessagesArgs, MessagePage, MessageRecord, RoomEvent, RoomEventKind, RoomSettingsArgs } from "./moderation.types.js";
 
+/** What `roomEvents` resolves an event to; see resolveSubscriptionsSynchronously. */
+export function renderRoomEvent(event: MessagePayload | DeletionEvent): RoomEvent {
+  return event.kind === "added"
+    ? { kind: RoomEventKind.MessageAdded, messageId: event.id, message: MessageView.fromPayload(event) }
+    : { kind: RoomEventKind.MessageDeleted, messageId: event.id, message: null };
+}
+
 @Resolver()
 export class ModerationResolver {
   @Authorized(Role.Instructor, Role.Staff)
@@ -60,8 +67,6 @@ export class ModerationResolver {
       context.services.messages.roomStream(requireUser(context), args.courseId, args.after),
   })
   roomEvents(@Root() event: MessagePayload | DeletionEvent, @Args(() => MessageAddedArgs) _args: MessageAddedArgs): RoomEvent {
-    return event.kind === "added"
-      ? { kind: RoomEventKind.MessageAdded, messageId: event.id, message: MessageView.fromPayload(event) }
-      : { kind: RoomEventKind.MessageDeleted, messageId: event.id, message: null };
+    return renderRoomEvent(event);
   }
 }

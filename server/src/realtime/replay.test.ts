@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { replayThenLive, type SequencedEvent as RoomEvent } from "./replay.js";
 import { createInProcessRoomBus } from "./room-bus.js";
+import { offerDirect } from "./streams.js";
 
 /** A room's stored events, standing in for the table the iterator reads gaps from. */
 function room(count: number): RoomEvent[] {
@@ -79,5 +80,69 @@ describe("replayThenLive", () => {
     expect(await pending).toEqual({ done: true, value: undefined });
     expect(subscribed).toBe(0);
     expect(closed).toBe(true);
+  });
+
+  it("hands caught-up live events to a direct consumer in order, and iterates what it declines or what follows a gap", async () => {
+    const bus = createInProcessRoomBus("test:");
+    const stored = room(6);
+    const visible = stored.slice(0, 1);
+    const iterator = replayThenLive<RoomEvent>({
+      subscribe: (push) => bus.subscribe("events", 1, push),
+      loadAfter: async (after, limit) => visible.filter((e) => Number(e.id) > after).slice(0, limit),
+      latestId: async () => 1,
+      after: null,
+    });
+    const direct: string[] = [];
+    iterator[offerDirect]?.((event) => {
+      if (event.id === "3") return false; // as a consumer that cannot render one synchronously
+      direct.push(event.id);
+      return true;
+    });
+    const iterated: string[] = [];
+    const consuming = (async () => {
+      for await (const event of iterator) iterated.push(event.id);
+    })();
+    await new Promise((r) => setTimeout(r, 10));
+    visible.push(...stored.slice(1, 5));
+    await bus.publish("events", 1, stored[1]); // 2: direct
+    await bus.publish("events", 1, stored[2]); // 3: declined, iterated
+    await bus.publish("events", 1, stored[4]); // 5 before 4: a gap, read from storage in order
+    await new Promise((r) => setTimeout(r, 10));
+    await bus.publish("events", 1, stored[3]); // the late 4: already handed on, dropped
+    visible.push(stored[5]!);
+    await bus.publish("events", 1, stored[5]); // 6: caught up again, direct
+    await new Promise((r) => setTimeout(r, 10));
+    await iterator.return?.();
+    await consuming;
+    expect(direct).toEqual(["2", "6"]);
+    expect(iterated).toEqual(["3", "4", "5"]);
+  });
+
+  it("ends the stream with the error of a direct consumer that throws, and still reaches the room's other subscribers", async () => {
+    const bus = createInProcessRoomBus("test:");
+    const stored = room(2);
+    const open = (consumer: (event: RoomEvent) => boolean) => {
+      const iterator = replayThenLive<RoomEvent>({
+        subscribe: (push) => bus.subscribe("events", 1, push),
+        loadAfter: async () => [],
+        latestId: async () => 0,
+        after: null,
+      });
+      iterator[offerDirect]?.(consumer as (event: unknown) => boolean);
+      return iterator;
+    };
+    const failing = open(() => {
+      throw new Error("socket gone");
+    });
+    const reached: string[] = [];
+    const healthy = open((event) => reached.push(event.id) > 0);
+    const failed = failing.next();
+    const waiting = healthy.next();
+    await new Promise((r) => setTimeout(r, 10));
+    await bus.publish("events", 1, stored[0]);
+    await expect(failed).rejects.toThrow("socket gone");
+    expect(reached).toEqual(["1"]);
+    await healthy.return?.();
+    await waiting;
   });
 });

@@ -1,3 +1,5 @@
+import { type DirectConsumer, type DirectOffering, offerDirect } from "./streams.js";
+
 /** A stored event of a room, in the order the database gave it ids. */
 export interface SequencedEvent {
   kind: "added";
@@ -57,6 +59,8 @@ interface StopSignal {
   requested: boolean;
   error: Error | null;
   wake: () => void;
+  /** Set by offerDirect: takes a live event at once, or declines it. */
+  direct: DirectConsumer<unknown> | null;
 }
 
 /**
@@ -71,10 +75,10 @@ interface StopSignal {
  * generator would queue return() behind a pending next(), and an idle room's subscription
  * would stay subscribed until its next message.
  */
-export function replayThenLive<A extends SequencedEvent>(options: ReplayThenLiveOptions<A>): AsyncIterableIterator<A | DeletionEvent> {
-  const stop: StopSignal = { requested: false, error: null, wake: () => {} };
+export function replayThenLive<A extends SequencedEvent>(options: ReplayThenLiveOptions<A>): AsyncIterableIterator<A | DeletionEvent> & DirectOffering<A | DeletionEvent> {
+  const stop: StopSignal = { requested: false, error: null, wake: () => {}, direct: null };
   const inner = run(options, stop);
-  const iterator: AsyncIterableIterator<A | DeletionEvent> = {
+  const iterator: AsyncIterableIterator<A | DeletionEvent> & DirectOffering<A | DeletionEvent> = {
     next: () => inner.next(),
     return: async () => {
       stop.requested = true;
@@ -83,6 +87,7 @@ export function replayThenLive<A extends SequencedEvent>(options: ReplayThenLive
     },
     throw: (err?: unknown) => inner.throw(err),
     [Symbol.asyncIterator]: () => iterator,
+    [offerDirect]: (consumer) => (stop.direct = consumer as DirectConsumer<unknown>),
   };
   return iterator;
 }
@@ -107,8 +112,35 @@ async function* stream<A extends SequencedEvent>(
 ): AsyncGenerator<A | DeletionEvent> {
   const buffer: StreamEvent<A>[] = [];
   const maxBuffered = options.maxBuffered ?? 1000;
+  let lastSent = 0;
+  // Deleted before we handed them on: a late live copy must not slip through.
+  const deletedAhead = new Set<number>();
+  // True while the stream waits for events with nothing held: everything before has been
+  // handed on and taken, so a next live event may go straight to a direct consumer.
+  let idle = false;
+
+  /** A live addition that follows what was last handed on, taken by the direct consumer. */
+  const takenDirectly = (event: StreamEvent<A>): boolean => {
+    if (!idle || !stop.direct || stop.requested || buffer.length > 0 || event.kind !== "added") return false;
+    const id = Number(event.id);
+    const previous = event.previousId === null ? 0 : Number(event.previousId);
+    if (id <= lastSent || previous > lastSent || deletedAhead.has(id)) return false;
+    try {
+      if (!stop.direct(event)) return false;
+    } catch (err) {
+      // Thrown in the publisher's loop, it would cut every later subscriber of the room off
+      // this event: end this stream with it instead.
+      stop.error = err instanceof Error ? err : new Error(String(err));
+      stop.wake();
+      return true;
+    }
+    lastSent = id;
+    options.onYield?.(event, true);
+    return true;
+  };
+
   const unsubscribe = await options.subscribe((event) => {
-    if (stop.error) return;
+    if (stop.error || takenDirectly(event)) return;
     if (buffer.length >= maxBuffered) {
       // Memory stays bounded: drop what is held and end the stream; the client resumes with `after`.
       buffer.length = 0;
@@ -125,9 +157,7 @@ async function* stream<A extends SequencedEvent>(
   setUnsubscribe(unsubscribe);
   {
     await options.afterSubscribe?.();
-    let lastSent = options.after ?? (await options.latestId());
-    // Deleted before we handed them on: a late live copy must not slip through.
-    const deletedAhead = new Set<number>();
+    lastSent = options.after ?? (await options.latestId());
 
     // Everything stored after lastSent, page by page; yields as it goes.
     async function* catchUp(gapFill: boolean): AsyncGenerator<A> {
@@ -148,7 +178,9 @@ async function* stream<A extends SequencedEvent>(
       if (stop.error) throw stop.error;
       const event = buffer.shift();
       if (!event) {
+        idle = true;
         await new Promise<void>((resolve) => (stop.wake = resolve));
+        idle = false;
         continue;
       }
       if (event.kind === "revoked") continue;

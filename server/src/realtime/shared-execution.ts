@@ -7,6 +7,7 @@ import {
   getOperationAST,
   Kind,
 } from "graphql";
+import { type DirectOffering, offerDirect } from "./streams.js";
 
 /**
  * Subscription root fields whose events render the same for every subscriber (nothing in
@@ -73,11 +74,30 @@ export function createSharedSubscribe(sinkFor: (args: ExecutionArgs) => ResultSi
       let shared = perEvent.get(key);
       if (!shared) {
         const result = execute({ ...args, rootValue: event });
-        shared = result instanceof Promise ? result.then((r) => ({ result: r, json: undefined })) : { result, json: undefined };
+        if (result instanceof Promise) {
+          const settled = result.then((r) => {
+            const value = { result: r, json: undefined };
+            perEvent.set(key, value); // later subscribers need not wait a turn for it
+            return value;
+          });
+          perEvent.set(key, settled);
+          return settled;
+        }
+        shared = { result, json: undefined };
         perEvent.set(key, shared);
       }
       return shared;
     };
+    // A caught-up subscriber's live events are rendered (once per room event) and written in the
+    // publishing call itself; only what cannot be (errors, an execution that awaits) is iterated.
+    if (sink) {
+      (events as DirectOffering<unknown>)[offerDirect]?.((event) => {
+        const rendered = render(event);
+        if (rendered instanceof Promise || rendered.result.errors) return false;
+        sink.next((rendered.json ??= JSON.stringify(rendered.result)));
+        return true;
+      });
+    }
     const iterator: AsyncIterableIterator<ExecutionResult> = {
       async next() {
         for (;;) {

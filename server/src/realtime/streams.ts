@@ -1,9 +1,25 @@
 /**
+ * A way around the iterator for a consumer that can take a value at once: the stream offers
+ * each value to it first, where doing so keeps the order of what the iterator yields, and
+ * yields only what it declines (returns false for). A room's live message then reaches a
+ * caught-up subscriber's socket in the publishing call, with no promise or generator step per
+ * subscriber.
+ */
+export const offerDirect = Symbol("offerDirect");
+export type DirectConsumer<T> = (value: T) => boolean;
+export interface DirectOffering<T> {
+  [offerDirect]?: (consumer: DirectConsumer<T>) => void;
+}
+
+/**
  * Keeps the values `keep` accepts. return() goes straight to the source, so ending the
  * filtered stream ends the source at once (see replayThenLive).
  */
-export function filterStream<T, U extends T>(source: AsyncIterableIterator<T>, keep: (value: T) => value is U): AsyncIterableIterator<U> {
-  const iterator: AsyncIterableIterator<U> = {
+export function filterStream<T, U extends T>(
+  source: AsyncIterableIterator<T> & DirectOffering<T>,
+  keep: (value: T) => value is U,
+): AsyncIterableIterator<U> & DirectOffering<U> {
+  const iterator: AsyncIterableIterator<U> & DirectOffering<U> = {
     async next() {
       for (;;) {
         const result = await source.next();
@@ -13,5 +29,8 @@ export function filterStream<T, U extends T>(source: AsyncIterableIterator<T>, k
     return: async () => ((await source.return?.()) ?? { done: true, value: undefined }) as IteratorResult<U>,
     [Symbol.asyncIterator]: () => iterator,
   };
+  const offer = source[offerDirect];
+  // A value filtered out is taken (and dropped), as next() would.
+  if (offer) iterator[offerDirect] = (consumer) => offer((value) => !keep(value) || consumer(value));
   return iterator;
 }
