@@ -144,6 +144,26 @@ describe("nobody let in, nothing brought down", () => {
         expect(result.errors[0].extensions).toMatchObject({ code: "BAD_USER_INPUT", reason: "CANNOT_RESUME" });
       }
     });
+
+    it("answers each of several subscribers entering a room at the same moment on its own", async () => {
+      const send = (content: string) =>
+        graphql(app.url, `mutation($id: ID!, $c: String!) { sendMessage(courseId: $id, content: $c) { id } }`, { id: world.roomId, c: content }, world.tokens.teacher);
+      const first = (await send("first")).data?.["sendMessage"].id as string;
+      const second = (await send("second")).data?.["sendMessage"].id as string;
+      const elsewhere = await graphql(app.url, `{ messages(courseId: ${world.otherRoomId}, last: 1) { id } }`, {}, world.tokens.teacher);
+      const q = `subscription($id: ID!, $after: ID) { messageAdded(courseId: $id, after: $after) { id } }`;
+      // Checked together (one batch per room): nobody's answer may be anybody else's.
+      const [member, foreignCursor, outsider, future] = await Promise.all([
+        overSocket(q, { id: world.roomId, after: first }, world.tokens.alice),
+        overSocket(q, { id: world.roomId, after: elsewhere.data?.["messages"][0].id }, world.tokens.bob),
+        overSocket(q, { id: world.roomId, after: first }, world.tokens.outsider),
+        overSocket(q, { id: world.roomId, after: "999999" }, world.tokens.staff),
+      ]);
+      expect(member).toEqual({ data: { messageAdded: { id: second } } });
+      expect(foreignCursor.errors[0].extensions).toMatchObject({ reason: "CANNOT_RESUME" });
+      expect(codes(outsider)).toEqual(["FORBIDDEN"]);
+      expect(future.errors[0].extensions).toMatchObject({ reason: "CANNOT_RESUME" });
+    });
   });
 });
 

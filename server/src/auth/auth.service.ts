@@ -2,6 +2,7 @@ import { type EntityManager, UniqueConstraintViolationException } from "@mikro-o
 import argon2 from "argon2";
 import { LRUCache } from "lru-cache";
 import { z } from "zod";
+import { Coalescer } from "../db/coalescer.js";
 import { BadUserInputError, UnauthenticatedError } from "../errors.js";
 import { parseInput } from "../validation.js";
 import type { CurrentUser } from "./current-user.js";
@@ -50,11 +51,16 @@ export class AuthService {
   private readonly snapshots = new LRUCache<number, CurrentUser, EntityManager>({
     max: 100_000,
     ttl: USER_SNAPSHOT_TTL_MS,
-    fetchMethod: async (id, _stale, { context: em }) => {
-      // Outside the request's identity map: nothing the request flushes later can touch the row.
-      const user = await em.findOne(User, { id }, { disableIdentityMap: true });
-      return user ? snapshotOf(user) : undefined;
-    },
+    fetchMethod: async (id, _stale, { context: em }) => (await this.userReads.run({ id, em })) ?? undefined,
+  });
+
+  /** Reads of users not kept (a reconnect storm's sockets) coalesced into one query per batch. */
+  private readonly userReads = new Coalescer<{ id: number; em: EntityManager }, CurrentUser | null>(async (reads) => {
+    // Outside the request's identity map: nothing the request flushes later can touch the rows.
+    const ids = [...new Set(reads.map((r) => r.id))];
+    const users = await reads[0]!.em.find(User, { id: { $in: ids } }, { disableIdentityMap: true });
+    const byId = new Map(users.map((user) => [user.id, snapshotOf(user)]));
+    return reads.map((r) => byId.get(r.id) ?? null);
   });
 
   constructor(

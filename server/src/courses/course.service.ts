@@ -4,6 +4,7 @@ import slugify from "slugify";
 import { z } from "zod";
 import { type CurrentUser, isStaff } from "../auth/current-user.js";
 import { User } from "../auth/user.entity.js";
+import { intArray } from "../db/room-lock.js";
 import { SqliteConnection } from "../db/sqlite-connection.js";
 import { BadUserInputError, ForbiddenError } from "../errors.js";
 import { parseId } from "../ids.js";
@@ -37,6 +38,17 @@ interface RoomRow {
 const ROOM_ACCESS = `select c.owner_id, c.announcement_only, c.slow_mode_seconds,
     exists(select 1 from course_students s where s.course_id = c.id and s.user_id = ?) as enrolled
   from courses c where c.id = ?`;
+
+/** roomAccess for many users at once: one row per enrolled one (one with a null user if none). */
+const ROOM_ACCESS_MANY = {
+  postgresql: `select c.owner_id, c.announcement_only, c.slow_mode_seconds, s.user_id as enrolled_user_id
+    from courses c left join course_students s on s.course_id = c.id and s.user_id = any(?::int[]) where c.id = ?`,
+  sqlite: `select c.owner_id, c.announcement_only, c.slow_mode_seconds, s.user_id as enrolled_user_id
+    from courses c left join course_students s on s.course_id = c.id and s.user_id in (select value from json_each(?)) where c.id = ?`,
+};
+interface RoomManyRow extends Omit<RoomRow, "enrolled"> {
+  enrolled_user_id: number | string | null;
+}
 
 /** PostgreSQL answers booleans, SQLite 0 or 1. */
 const truthy = (value: boolean | number): boolean => value === true || value === 1;
@@ -84,6 +96,25 @@ export class CourseService {
     const moderator = isStaff(user) || Number(row.owner_id) === user.id;
     if (!moderator && !truthy(row.enrolled)) return null;
     return { courseId, moderator, announcementOnly: truthy(row.announcement_only), slowModeSeconds: Number(row.slow_mode_seconds) };
+  }
+
+  /** roomAccess for many users of one room in one query (a room's reconnect storm). */
+  async roomAccessMany(em: EntityManager, courseId: number, users: CurrentUser[]): Promise<Map<number, RoomAccess | null>> {
+    const ids = [...new Set(users.map((u) => u.id))];
+    let rows: RoomManyRow[];
+    if (!this.sqlite) rows = await (em as SqlEntityManager).execute<RoomManyRow[]>(ROOM_ACCESS_MANY.postgresql, [intArray(ids), courseId]);
+    else if (!SqliteConnection.usable(em)) rows = await (em as SqlEntityManager).execute<RoomManyRow[]>(ROOM_ACCESS_MANY.sqlite, [JSON.stringify(ids), courseId]);
+    else rows = await this.sqlite.run((_db, prepare) => prepare(ROOM_ACCESS_MANY.sqlite).all(JSON.stringify(ids), courseId) as RoomManyRow[]);
+    const enrolled = new Set(rows.map((row) => Number(row.enrolled_user_id)));
+    const course = rows[0];
+    return new Map(
+      users.map((user) => {
+        if (!course) return [user.id, null];
+        const moderator = isStaff(user) || Number(course.owner_id) === user.id;
+        if (!moderator && !enrolled.has(user.id)) return [user.id, null];
+        return [user.id, { courseId, moderator, announcementOnly: truthy(course.announcement_only), slowModeSeconds: Number(course.slow_mode_seconds) }];
+      }),
+    );
   }
 
   /**

@@ -1,3 +1,4 @@
+import { Coalescer, toError } from "../db/coalescer.js";
 import type { PostgresConnection } from "../db/postgres-connection.js";
 import { intArray, lockRoomsSql } from "../db/room-lock.js";
 import { SqliteConnection, type SqliteDatabase, type SqliteStatement } from "../db/sqlite-connection.js";
@@ -14,12 +15,6 @@ export interface NewMessage {
 /** Stored, with the id of the room's message before it; or a retry whose original exists. */
 export type WriteResult = { message: StoredMessage; previousId: number | null } | { duplicateOf: string };
 
-interface Pending {
-  message: NewMessage;
-  resolve: (result: WriteResult) => void;
-  reject: (err: unknown) => void;
-}
-
 /** A busy moment's sends share one transaction, up to this many. */
 const MAX_BATCH = 256;
 
@@ -35,45 +30,30 @@ const PREVIOUS = "select max(id) as previous from messages where course_id = ?";
  * one writer, and PostgreSQL batches hold their rooms' locks until they commit.
  */
 export class MessageWriter {
-  private readonly queue: Pending[] = [];
-  private writing = false;
+  private readonly batches = new Coalescer<NewMessage, WriteResult>((batch) => this.writeOrSplit(batch), MAX_BATCH);
   private readonly sqliteWriters = new WeakMap<SqliteDatabase, (batch: NewMessage[]) => (WriteResult | Error)[]>();
   constructor(
     /** SQLite's or PostgreSQL's way in, outside the ORM: see each class. */
     private readonly connection: SqliteConnection | PostgresConnection,
   ) {}
 
+  /**
+   * Resolves once stored. Callers resume in batch order and publish as they resume, so a room's
+   * events go out in id order.
+   */
   write(message: NewMessage): Promise<WriteResult> {
-    return new Promise((resolve, reject) => {
-      this.queue.push({ message, resolve, reject });
-      if (!this.writing) {
-        this.writing = true;
-        // Sends parsed in this turn of the event loop join the first batch.
-        setImmediate(() => void this.writeBatches());
-      }
-    });
+    return this.batches.run(message);
   }
 
-  private async writeBatches(): Promise<void> {
-    while (this.queue.length > 0) {
-      const batch = this.queue.splice(0, MAX_BATCH);
-      const messages = batch.map((p) => p.message);
-      let results: (WriteResult | Error)[];
-      try {
-        results = await this.writeBatch(messages);
-      } catch (err) {
-        // One bad row must not fail its neighbours: write them one by one. An unreachable
-        // database fails them all, as it would have one by one.
-        results = batch.length > 1 && !isDatabaseUnavailable(err) ? await Promise.all(messages.map((m) => this.writeBatch([m]).then(([r]) => r!, (e: unknown) => toError(e)))) : batch.map(() => toError(err));
-      }
-      // In batch order: each caller publishes as it resumes, so a room's events go out in id order.
-      batch.forEach((p, i) => {
-        const result = results[i]!;
-        if (result instanceof Error) p.reject(result);
-        else p.resolve(result);
-      });
+  private async writeOrSplit(batch: NewMessage[]): Promise<(WriteResult | Error)[]> {
+    try {
+      return await this.writeBatch(batch);
+    } catch (err) {
+      // One bad row must not fail its neighbours: write them one by one. An unreachable
+      // database fails them all, as it would have one by one.
+      if (batch.length === 1 || isDatabaseUnavailable(err)) throw err;
+      return Promise.all(batch.map((m) => this.writeBatch([m]).then(([r]) => r!, (e: unknown) => toError(e))));
     }
-    this.writing = false;
   }
 
   private writeBatch(batch: NewMessage[]): Promise<(WriteResult | Error)[]> {
@@ -169,8 +149,4 @@ export class MessageWriter {
 
 function numberOrNull(value: unknown): number | null {
   return value === null || value === undefined ? null : Number(value);
-}
-
-function toError(err: unknown): Error {
-  return err instanceof Error ? err : new Error(String(err));
 }

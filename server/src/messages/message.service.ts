@@ -6,6 +6,7 @@ import { type CurrentUser, isStaff } from "../auth/current-user.js";
 import type { Role } from "../auth/user.entity.js";
 import type { DatabaseTarget } from "../config.js";
 import type { CourseService } from "../courses/course.service.js";
+import { Coalescer } from "../db/coalescer.js";
 import { PostgresConnection } from "../db/postgres-connection.js";
 import { lockRoom } from "../db/room-lock.js";
 import { SqliteConnection } from "../db/sqlite-connection.js";
@@ -53,7 +54,26 @@ function cursor(value: string | null | undefined, field: string): number | null 
   return id;
 }
 
-const RESUMABLE = "select (select course_id from messages where id = ?) as course_id, (select max(id) from messages where course_id = ?) as latest";
+/** For each cursor, the course of that message (null if none) and the room's newest id. */
+const RESUMABLE = {
+  postgresql: `select c as cursor, (select course_id from messages where id = c) as course_id,
+      (select max(id) from messages where course_id = ?) as latest from unnest(?::bigint[]) as c`,
+  sqlite: `select value as cursor, (select course_id from messages where id = value) as course_id,
+      (select max(id) from messages where course_id = ?) as latest from json_each(?)`,
+};
+interface ResumableRow {
+  cursor: number | string;
+  course_id: number | string | null;
+  latest: number | string | null;
+}
+
+/** A subscriber entering a room: checked with the others entering it at the same moment. */
+interface Entry {
+  user: CurrentUser;
+  courseId: number;
+  /** Once subscribed: checked again under the room lock, with the resume cursor. */
+  admission?: { resumeFrom: number | null };
+}
 const BACKLOG = `select m.id, m.content, m.sent_on, m.user_id, u.username, u.role
   from messages m join users u on u.id = m.user_id
   where m.course_id = ? and m.id > ? and m.deleted_at is null order by m.id asc limit ?`;
@@ -75,6 +95,7 @@ export class MessageService {
   private readonly recentlyRead = new Map<string, MessagePayload>();
   /** Group commit; ids become visible in commit order per room (see MessageWriter). */
   private readonly writer: MessageWriter;
+  private readonly entries: Coalescer<Entry, true>;
 
   constructor(
     private readonly orm: MikroORM,
@@ -89,6 +110,7 @@ export class MessageService {
     private readonly sqlite: SqliteConnection | null = null,
   ) {
     this.writer = new MessageWriter(sqlite ?? new PostgresConnection(orm));
+    this.entries = new Coalescer((entries) => this.admit(entries));
   }
 
   async history(em: EntityManager, user: CurrentUser, courseId: unknown, page: HistoryPage): Promise<MessageView[]> {
@@ -175,7 +197,9 @@ export class MessageService {
    */
   async roomStream(user: CurrentUser, courseId: unknown, after: string | null | undefined): Promise<AsyncIterableIterator<MessagePayload | DeletionEvent>> {
     const resumeFrom = cursor(after, "after");
-    const course = (await this.courses.requireMember(this.orm.em.fork(), user, courseId)).courseId;
+    const id = parseId(courseId);
+    if (id === null) throw new ForbiddenError();
+    const course = await this.entries.run({ user, courseId: id }).then(() => id);
     const { metrics } = this;
     // When the live subscription started: backlog reads issued since then may be shared.
     let liveSince = Number.POSITIVE_INFINITY;
@@ -191,16 +215,7 @@ export class MessageService {
       // (SQLite has no lock and one connection: a revocation's transaction holds it, so plain
       // reads on it come either before that transaction or after its commit; no transaction.)
       afterSubscribe: async () => {
-        if (this.sqlite) {
-          if (!(await this.courses.roomAccess(this.orm.em.fork(), user, course))) throw new ForbiddenError();
-          if (resumeFrom !== null) await this.checkResumable(this.orm.em.fork(), course, resumeFrom);
-          return;
-        }
-        await this.orm.em.fork().transactional(async (tx) => {
-          await lockRoom(tx, this.database, course);
-          if (!(await this.courses.roomAccess(tx, user, course))) throw new ForbiddenError();
-          if (resumeFrom !== null) await this.checkResumable(tx, course, resumeFrom);
-        });
+        await this.entries.run({ user, courseId: course, admission: { resumeFrom } });
       },
       revocationError: (event) => (event.userId === String(user.id) ? new ForbiddenError() : null),
       overflowError: () => new RateLimitedError(1, "Too far behind: subscribe again with `after` to catch up."),
@@ -228,12 +243,64 @@ export class MessageService {
     return filterStream(await this.roomStream(user, courseId, after), (event): event is MessagePayload => event.kind === "added");
   }
 
-  /** A cursor must be a message of this course, or at least not beyond its newest. */
-  private async checkResumable(em: EntityManager, courseId: number, after: number): Promise<void> {
-    type Row = { course_id: number | null; latest: number | string | null };
-    const [row] = await this.read<Row>(em, RESUMABLE, [after, courseId]);
-    const ownedByAnother = row?.course_id !== null && row?.course_id !== undefined && Number(row.course_id) !== courseId;
-    if (ownedByAnother || after > Number(row?.latest ?? 0)) throw new CannotResumeError();
+  /**
+   * Subscribers entering rooms, checked together: a room's reconnect storm costs a few queries
+   * per batch instead of a few per subscriber. Membership first; once subscribed, membership
+   * again and the resume cursor, under the room lock on PostgreSQL: a removal publishes its
+   * revocation under that lock before committing, so checking under it after subscribing closes
+   * the window in between. (SQLite has no lock and one connection: a revocation's transaction
+   * holds it, so plain reads on it come either before that transaction or after its commit.)
+   */
+  private async admit(entries: Entry[]): Promise<(true | Error)[]> {
+    const results = new Map<Entry, true | Error>();
+    const rooms = new Map<string, Entry[]>();
+    for (const entry of entries) {
+      const key = `${entry.courseId}:${entry.admission ? "admit" : "enter"}`;
+      rooms.set(key, [...(rooms.get(key) ?? []), entry]);
+    }
+    await Promise.all(
+      [...rooms.values()].map(async (room) => {
+        const { courseId, admission } = room[0]!;
+        const check = async (em: EntityManager) => {
+          const access = await this.courses.roomAccessMany(em, courseId, room.map((e) => e.user));
+          const cursors = room.flatMap((e) => (e.admission?.resumeFrom ? [e.admission.resumeFrom] : []));
+          const resumable = cursors.length > 0 ? await this.resumableCursors(em, courseId, cursors) : new Set<number>();
+          for (const entry of room) {
+            const resumeFrom = entry.admission?.resumeFrom ?? null;
+            if (!access.get(entry.user.id)) results.set(entry, new ForbiddenError());
+            else if (resumeFrom !== null && !resumable.has(resumeFrom)) results.set(entry, new CannotResumeError());
+            else results.set(entry, true);
+          }
+        };
+        try {
+          if (!admission || this.sqlite) await check(this.orm.em.fork());
+          else {
+            await this.orm.em.fork().transactional(async (tx) => {
+              await lockRoom(tx, this.database, courseId);
+              await check(tx);
+            });
+          }
+        } catch (err) {
+          for (const entry of room) results.set(entry, err instanceof Error ? err : new Error(String(err)));
+        }
+      }),
+    );
+    return entries.map((entry) => results.get(entry)!);
+  }
+
+  /** The cursors that may resume this room: a message of it, or at least not beyond its newest. */
+  private async resumableCursors(em: EntityManager, courseId: number, cursors: number[]): Promise<Set<number>> {
+    const distinct = [...new Set(cursors)];
+    const rows = this.sqlite
+      ? await this.read<ResumableRow>(em, RESUMABLE.sqlite, [courseId, JSON.stringify(distinct)])
+      : await this.read<ResumableRow>(em, RESUMABLE.postgresql, [courseId, `{${distinct.join(",")}}`]);
+    const resumable = new Set<number>();
+    for (const row of rows) {
+      const cursor = Number(row.cursor);
+      const ownedByAnother = row.course_id !== null && Number(row.course_id) !== courseId;
+      if (!ownedByAnother && cursor <= Number(row.latest ?? 0)) resumable.add(cursor);
+    }
+    return resumable;
   }
 
   /**
