@@ -74,6 +74,7 @@ interface Entry {
   /** Once subscribed: checked again under the room lock, with the resume cursor. */
   admission?: { resumeFrom: number | null };
 }
+
 const BACKLOG = `select m.id, m.content, m.sent_on, m.user_id, u.username, u.role
   from messages m join users u on u.id = m.user_id
   where m.course_id = ? and m.id > ? and m.deleted_at is null order by m.id asc limit ?`;
@@ -197,9 +198,9 @@ export class MessageService {
    */
   async roomStream(user: CurrentUser, courseId: unknown, after: string | null | undefined): Promise<AsyncIterableIterator<MessagePayload | DeletionEvent>> {
     const resumeFrom = cursor(after, "after");
-    const id = parseId(courseId);
-    if (id === null) throw new ForbiddenError();
-    const course = await this.entries.run({ user, courseId: id }).then(() => id);
+    const course = parseId(courseId);
+    if (course === null) throw new ForbiddenError();
+    await this.entries.run({ user, courseId: course });
     const { metrics } = this;
     // When the live subscription started: backlog reads issued since then may be shared.
     let liveSince = Number.POSITIVE_INFINITY;
@@ -210,10 +211,7 @@ export class MessageService {
         liveSince = performance.now();
         return unsubscribe;
       },
-      // A removal publishes its revocation under the room lock before committing: checking
-      // again under that lock, now that we are subscribed, closes the window in between.
-      // (SQLite has no lock and one connection: a revocation's transaction holds it, so plain
-      // reads on it come either before that transaction or after its commit; no transaction.)
+      // Checked again now that it is subscribed, under the room lock (see admit).
       afterSubscribe: async () => {
         await this.entries.run({ user, courseId: course, admission: { resumeFrom } });
       },
@@ -256,7 +254,9 @@ export class MessageService {
     const rooms = new Map<string, Entry[]>();
     for (const entry of entries) {
       const key = `${entry.courseId}:${entry.admission ? "admit" : "enter"}`;
-      rooms.set(key, [...(rooms.get(key) ?? []), entry]);
+      const room = rooms.get(key);
+      if (room) room.push(entry);
+      else rooms.set(key, [entry]);
     }
     await Promise.all(
       [...rooms.values()].map(async (room) => {
