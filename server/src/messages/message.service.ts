@@ -14,7 +14,7 @@ import { BadUserInputError, CannotResumeError, ForbiddenError, RateLimitedError 
 import { parseId } from "../ids.js";
 import type { Metrics } from "../metrics.js";
 import type { RoomBus } from "../realtime/room-bus.js";
-import { type DeletionEvent, replayThenLive } from "../realtime/replay.js";
+import { type DeletionEvent, type ReplayThenLiveOptions, replayThenLive, type RevocationEvent, type StreamEvent } from "../realtime/replay.js";
 import { isStorableText, parseInput } from "../validation.js";
 import { Message } from "./message.entity.js";
 import { MessageWriter } from "./message-writer.js";
@@ -97,6 +97,7 @@ export class MessageService {
   /** Group commit; ids become visible in commit order per room (see MessageWriter). */
   private readonly writer: MessageWriter;
   private readonly entries: Coalescer<Entry, true>;
+  private readonly roomStreamParts: RoomStreamParts;
 
   constructor(
     private readonly orm: MikroORM,
@@ -112,6 +113,20 @@ export class MessageService {
   ) {
     this.writer = new MessageWriter(sqlite ?? new PostgresConnection(orm));
     this.entries = new Coalescer((entries) => this.admit(entries));
+    this.roomStreamParts = {
+      bus: this.bus,
+      metrics: this.metrics,
+      enter: (entry) => this.entries.run(entry),
+      latestId: async (courseId) => {
+        // A fresh fork per read: a subscription may live for hours, an identity map must not.
+        const [row] = await (this.orm.em.fork() as SqlEntityManager).execute<{ latest: number | string | null }[]>(
+          "select max(id) as latest from messages where course_id = ?",
+          [courseId],
+        );
+        return Number(row?.latest ?? 0);
+      },
+      storedAfter: (courseId, afterId, limit, liveSince) => this.storedAfter(courseId, afterId, limit, liveSince),
+    };
   }
 
   async history(em: EntityManager, user: CurrentUser, courseId: unknown, page: HistoryPage): Promise<MessageView[]> {
@@ -201,39 +216,7 @@ export class MessageService {
     const course = parseId(courseId);
     if (course === null) throw new ForbiddenError();
     await this.entries.run({ user, courseId: course });
-    const { metrics } = this;
-    // When the live subscription started: backlog reads issued since then may be shared.
-    let liveSince = Number.POSITIVE_INFINITY;
-    return replayThenLive<MessagePayload>({
-      onOpen: () => metrics.activeSubscriptions.inc(),
-      subscribe: async (push) => {
-        const unsubscribe = await this.bus.subscribe(MESSAGES_TOPIC, course, push, () => push({ kind: "resync" }));
-        liveSince = performance.now();
-        return unsubscribe;
-      },
-      // Checked again now that it is subscribed, under the room lock (see admit).
-      afterSubscribe: async () => {
-        await this.entries.run({ user, courseId: course, admission: { resumeFrom } });
-      },
-      revocationError: (event) => (event.userId === String(user.id) ? new ForbiddenError() : null),
-      overflowError: () => new RateLimitedError(1, "Too far behind: subscribe again with `after` to catch up."),
-      after: resumeFrom,
-      // A fresh fork per read: a subscription may live for hours, an identity map must not.
-      latestId: async () => {
-        const [row] = await (this.orm.em.fork() as SqlEntityManager).execute<{ latest: number | string | null }[]>(
-          "select max(id) as latest from messages where course_id = ?",
-          [course],
-        );
-        return Number(row?.latest ?? 0);
-      },
-      loadAfter: (afterId, limit) => this.storedAfter(course, afterId, limit, liveSince),
-      onYield: (event, live) => {
-        metrics.messagesDelivered.inc({ source: live ? "live" : "replay" });
-        if (live) metrics.deliveryLatency.observe(Math.max(0, Date.now() - Date.parse(event.sentOn)) / 1000);
-      },
-      onGapFill: (count) => metrics.backfilled.inc(count),
-      onClose: () => metrics.activeSubscriptions.dec(),
-    });
+    return replayThenLive<MessagePayload>(new RoomStreamOptions(this.roomStreamParts, user, course, resumeFrom));
   }
 
   /** Additions only, for `messageAdded`. */
@@ -351,5 +334,75 @@ export class MessageService {
     if (this.recentlyRead.size >= RECENTLY_READ_CAPACITY) this.recentlyRead.delete(this.recentlyRead.keys().next().value as string);
     this.recentlyRead.set(payload.id, payload);
     return payload;
+  }
+}
+
+/** What every room stream needs from the service, made once. */
+interface RoomStreamParts {
+  bus: RoomBus;
+  metrics: Metrics;
+  enter(entry: Entry): Promise<true>;
+  latestId(courseId: number): Promise<number>;
+  storedAfter(courseId: number, afterId: number, limit: number, liveSince: number): Promise<MessagePayload[]>;
+}
+
+/**
+ * One subscriber's room stream (see replayThenLive): methods on a prototype rather than ten
+ * closures per open subscription, which idle sockets pay for in memory.
+ */
+class RoomStreamOptions implements ReplayThenLiveOptions<MessagePayload> {
+  /** When the live subscription started: backlog reads issued since then may be shared. */
+  private liveSince = Number.POSITIVE_INFINITY;
+
+  constructor(
+    private readonly parts: RoomStreamParts,
+    private readonly user: CurrentUser,
+    private readonly course: number,
+    readonly after: number | null,
+  ) {}
+
+  onOpen(): void {
+    this.parts.metrics.activeSubscriptions.inc();
+  }
+
+  async subscribe(push: (event: StreamEvent<MessagePayload>) => void): Promise<() => void> {
+    const unsubscribe = await this.parts.bus.subscribe(MESSAGES_TOPIC, this.course, push, () => push({ kind: "resync" }));
+    this.liveSince = performance.now();
+    return unsubscribe;
+  }
+
+  /** Checked again now that it is subscribed, under the room lock (see MessageService.admit). */
+  async afterSubscribe(): Promise<void> {
+    await this.parts.enter({ user: this.user, courseId: this.course, admission: { resumeFrom: this.after } });
+  }
+
+  revocationError(event: RevocationEvent): Error | null {
+    return event.userId === String(this.user.id) ? new ForbiddenError() : null;
+  }
+
+  overflowError(): Error {
+    return new RateLimitedError(1, "Too far behind: subscribe again with `after` to catch up.");
+  }
+
+  latestId(): Promise<number> {
+    return this.parts.latestId(this.course);
+  }
+
+  loadAfter(afterId: number, limit: number): Promise<MessagePayload[]> {
+    return this.parts.storedAfter(this.course, afterId, limit, this.liveSince);
+  }
+
+  onYield(event: MessagePayload, live: boolean): void {
+    const { metrics } = this.parts;
+    metrics.messagesDelivered.inc({ source: live ? "live" : "replay" });
+    if (live) metrics.deliveryLatency.observe(Math.max(0, Date.now() - Date.parse(event.sentOn)) / 1000);
+  }
+
+  onGapFill(count: number): void {
+    this.parts.metrics.backfilled.inc(count);
+  }
+
+  onClose(): void {
+    this.parts.metrics.activeSubscriptions.dec();
   }
 }

@@ -114,7 +114,8 @@ async function* stream<A extends SequencedEvent>(
   const maxBuffered = options.maxBuffered ?? 1000;
   let lastSent = 0;
   // Deleted before we handed them on: a late live copy must not slip through.
-  const deletedAhead = new Set<number>();
+  // (Made on first use: most subscriptions never meet one.)
+  let deletedAhead: Set<number> | undefined;
   // True while the stream waits for events with nothing held: everything before has been
   // handed on and taken, so a next live event may go straight to a direct consumer.
   let idle = false;
@@ -124,7 +125,7 @@ async function* stream<A extends SequencedEvent>(
     if (!idle || !stop.direct || stop.requested || buffer.length > 0 || event.kind !== "added") return false;
     const id = Number(event.id);
     const previous = event.previousId === null ? 0 : Number(event.previousId);
-    if (id <= lastSent || previous > lastSent || deletedAhead.has(id)) return false;
+    if (id <= lastSent || previous > lastSent || deletedAhead?.has(id)) return false;
     try {
       if (!stop.direct(event)) return false;
     } catch (err) {
@@ -191,10 +192,10 @@ async function* stream<A extends SequencedEvent>(
       const id = Number(event.id);
       if (event.kind === "deleted") {
         if (id <= lastSent) yield event;
-        else deletedAhead.add(id);
+        else (deletedAhead ??= new Set()).add(id);
         continue;
       }
-      if (id <= lastSent || deletedAhead.has(id)) continue;
+      if (id <= lastSent || deletedAhead?.has(id)) continue;
       const previous = event.previousId === null ? 0 : Number(event.previousId);
       if (previous > lastSent) {
         yield* catchUp(true);

@@ -13,9 +13,9 @@ import {
   validate,
   type ValidationRule,
 } from "graphql";
-import type { Context as WsContext } from "graphql-ws";
+import { CloseCode as GraphqlWsCloseCode, type Context as WsContext } from "graphql-ws";
 import type { Logger } from "pino";
-import { WebSocketServer } from "ws";
+import { type WebSocket, WebSocketServer } from "ws";
 import type { CurrentUser } from "../auth/current-user.js";
 import { bearerToken } from "../auth/tokens.js";
 import type { Limits } from "../config.js";
@@ -34,8 +34,31 @@ type SocketExtra = TransportExtra & {
   user?: CurrentUser;
   connectionId?: string;
   clientAddress?: string;
-  expiryTimer?: NodeJS.Timeout;
 };
+
+/** How often the deadlines of all sockets (connection_init, token expiry) are checked. */
+const DEADLINE_CHECK_MS = 250;
+
+/**
+ * An operation's context with a fixed shape: an object literal with a getter is kept in
+ * dictionary mode, half a kilobyte per open subscription.
+ */
+class OperationContext implements Context {
+  private fork: EntityManager | undefined;
+  memberCourseIds?: Promise<Set<number>>;
+
+  constructor(
+    private readonly orm: MikroORM,
+    readonly user: CurrentUser | null,
+    readonly clientAddress: string | undefined,
+    readonly services: Services,
+  ) {}
+
+  /** Forked on first use: a subscription lives for hours and mostly never touches it. */
+  get em(): EntityManager {
+    return (this.fork ??= this.orm.em.fork());
+  }
+}
 
 export interface WebSocketOptions {
   httpServer: Server;
@@ -98,9 +121,33 @@ export function attachWebSocketServer(options: WebSocketOptions) {
   const wss = new WebSocketServer({ noServer: true, maxPayload: limits.maxWsFrameBytes, perMessageDeflate: false });
   const documents = new DocumentCache(options.schema, options.validationRules, limits.maxTokens);
   const socketsPerUser = new Map<number, number>();
+  // One timer checks every socket's deadlines: a timer per socket (graphql-ws' init wait, a
+  // token-expiry timeout) costs a quarter of a kilobyte each.
+  const initDeadlines = new Map<WebSocket, number>();
+  const tokenExpiries = new Map<WebSocket, number>();
+  const deadlines = setInterval(() => {
+    const now = Date.now();
+    for (const [socket, at] of initDeadlines) {
+      if (at > now) break; // in order of arrival, all with the same timeout
+      initDeadlines.delete(socket);
+      socket.close(GraphqlWsCloseCode.ConnectionInitialisationTimeout, "Connection initialisation timeout");
+    }
+    for (const [socket, at] of tokenExpiries) {
+      if (at > now) continue;
+      tokenExpiries.delete(socket);
+      socket.close(CloseCode.Unauthorized, "Token expired");
+    }
+  }, DEADLINE_CHECK_MS);
+  deadlines.unref();
+
   wss.on("connection", (socket) => {
     options.metrics.openSockets.inc();
-    socket.once("close", () => options.metrics.openSockets.dec());
+    initDeadlines.set(socket, Date.now() + limits.connectionInitTimeoutMs);
+    socket.once("close", () => {
+      options.metrics.openSockets.dec();
+      initDeadlines.delete(socket);
+      tokenExpiries.delete(socket);
+    });
   });
 
   const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer) => {
@@ -145,10 +192,11 @@ export function attachWebSocketServer(options: WebSocketOptions) {
   const server = serveGraphqlWs<SocketExtra>(
     {
       schema: options.schema,
-      connectionInitWaitTimeout: limits.connectionInitTimeoutMs,
+      connectionInitWaitTimeout: 0, // checked with the other deadlines above
       subscribe,
       onConnect: async (ctx) => {
         const extra = ctx.extra;
+        initDeadlines.delete(extra.socket);
         extra.connectionId = randomUUID();
         extra.clientAddress = extra.request?.socket.remoteAddress;
         const token = bearerToken(ctx.connectionParams?.["authorization"] ?? ctx.connectionParams?.["Authorization"]);
@@ -174,10 +222,7 @@ export function attachWebSocketServer(options: WebSocketOptions) {
         socketsPerUser.set(user.id, open + 1);
         extra.user = { id: user.id, username: user.username, role: user.role };
         // A token that expires while the socket is open ends the socket: log in again.
-        extra.expiryTimer = setTimeout(
-          () => extra.socket.close(CloseCode.Unauthorized, "Token expired"),
-          Math.min(Math.max(0, user.expiresAt.getTime() - Date.now()), 2 ** 31 - 1),
-        );
+        tokenExpiries.set(extra.socket, user.expiresAt.getTime());
         // The upgrade request is no longer needed: holding it costs kilobytes per socket.
         (extra as Partial<SocketExtra>).request = undefined;
         logger.info({ connectionId: extra.connectionId, userId: user.id }, "websocket connected");
@@ -200,16 +245,7 @@ export function attachWebSocketServer(options: WebSocketOptions) {
         }
         const document = documents.get(payload.query);
         if (!("kind" in document)) return [...document];
-        // Forked on first use: a subscription lives for hours and mostly never touches it.
-        let em: EntityManager | undefined;
-        const contextValue: Context = {
-          get em() {
-            return (em ??= orm.em.fork());
-          },
-          user: ctx.extra.user ?? null,
-          clientAddress: ctx.extra.clientAddress,
-          services,
-        };
+        const contextValue = new OperationContext(orm, ctx.extra.user ?? null, ctx.extra.clientAddress, services);
         sinks.set(contextValue, resultSink(ctx.extra, id));
         return {
           schema: options.schema,
@@ -220,7 +256,6 @@ export function attachWebSocketServer(options: WebSocketOptions) {
         };
       },
       onClose: (ctx, code, reason) => {
-        clearTimeout(ctx.extra.expiryTimer);
         const user = ctx.extra.user;
         if (user) {
           const left = (socketsPerUser.get(user.id) ?? 1) - 1;
@@ -248,6 +283,7 @@ export function attachWebSocketServer(options: WebSocketOptions) {
      */
     async close() {
       options.httpServer.off("upgrade", onUpgrade);
+      clearInterval(deadlines);
       const sockets = [...wss.clients];
       const disposed = server.dispose();
       await Promise.race([disposed, new Promise((resolve) => setTimeout(resolve, 1000).unref())]);
