@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { replayThenLive, type SequencedEvent as RoomEvent } from "./replay.js";
 import { createInProcessRoomBus } from "./room-bus.js";
-import { offerDirect } from "./streams.js";
+import { filterStream, offerDirect } from "./streams.js";
 
 /** A room's stored events, standing in for the table the iterator reads gaps from. */
 function room(count: number): RoomEvent[] {
@@ -144,5 +144,25 @@ describe("replayThenLive", () => {
     expect(reached).toEqual(["1"]);
     await healthy.return?.();
     await waiting;
+  });
+
+  it("offers a filtered stream's direct consumer only what the filter keeps", async () => {
+    const bus = createInProcessRoomBus("test:");
+    const stored = room(4);
+    const source = replayThenLive<RoomEvent>({
+      subscribe: (push) => bus.subscribe("events", 1, push),
+      loadAfter: async () => [],
+      latestId: async () => 0,
+      after: null,
+    });
+    const even = filterStream(source, (event): event is RoomEvent => Number(event.id) % 2 === 0);
+    const direct: string[] = [];
+    even[offerDirect]?.((event) => direct.push(event.id) > 0);
+    const waiting = even.next();
+    await new Promise((r) => setTimeout(r, 10));
+    for (const event of stored) await bus.publish("events", 1, event);
+    expect(direct).toEqual(["2", "4"]);
+    await even.return?.();
+    expect(await waiting).toEqual({ done: true, value: undefined });
   });
 });

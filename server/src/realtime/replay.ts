@@ -55,13 +55,9 @@ export interface ReplayThenLiveOptions<A extends SequencedEvent> {
   onClose?: () => void;
 }
 
-interface StopSignal {
-  requested: boolean;
-  error: Error | null;
-  wake: () => void;
-  /** Set by offerDirect: takes a live event at once, or declines it. */
-  direct: DirectConsumer<unknown> | null;
-}
+type Out<A> = A | DeletionEvent;
+const DONE: IteratorResult<never> = { done: true, value: undefined };
+const noop = () => {};
 
 /**
  * Replay, then live, in one iterator: subscribe first and buffer, read the stored backlog and
@@ -71,139 +67,196 @@ interface StopSignal {
  * Deletions of messages already handed on are passed through in order; a revocation that
  * concerns the subscriber ends the stream with its error.
  *
- * return() — a client completing, a socket closing — ends it at once: a plain async
- * generator would queue return() behind a pending next(), and an idle room's subscription
- * would stay subscribed until its next message.
+ * return() — a client completing, a socket closing — ends it at once, even while next() waits
+ * for an event in an idle room. next() is called one at a time (for await).
  */
-export function replayThenLive<A extends SequencedEvent>(options: ReplayThenLiveOptions<A>): AsyncIterableIterator<A | DeletionEvent> & DirectOffering<A | DeletionEvent> {
-  const stop: StopSignal = { requested: false, error: null, wake: () => {}, direct: null };
-  const inner = run(options, stop);
-  const iterator: AsyncIterableIterator<A | DeletionEvent> & DirectOffering<A | DeletionEvent> = {
-    next: () => inner.next(),
-    return: async () => {
-      stop.requested = true;
-      stop.wake();
-      return inner.return(undefined);
-    },
-    throw: (err?: unknown) => inner.throw(err),
-    [Symbol.asyncIterator]: () => iterator,
-    [offerDirect]: (consumer) => (stop.direct = consumer as DirectConsumer<unknown>),
-  };
-  return iterator;
+export function replayThenLive<A extends SequencedEvent>(options: ReplayThenLiveOptions<A>): AsyncIterableIterator<Out<A>> & DirectOffering<Out<A>> {
+  return new ReplayStream(options);
 }
 
-async function* run<A extends SequencedEvent>(options: ReplayThenLiveOptions<A>, stop: StopSignal): AsyncGenerator<A | DeletionEvent> {
-  const pageSize = options.pageSize ?? 200;
-  options.onOpen?.();
-  let unsubscribe = () => {};
-  try {
-    yield* stream(options, stop, pageSize, (u) => (unsubscribe = u));
-  } finally {
-    unsubscribe();
-    options.onClose?.();
+/**
+ * A hand-written state machine rather than async generators: an open subscription in an idle
+ * room holds one pending promise, not three suspended generators with their register files.
+ */
+class ReplayStream<A extends SequencedEvent> implements AsyncIterableIterator<Out<A>>, DirectOffering<Out<A>> {
+  private state: "new" | "open" | "closed" = "new";
+  private readonly pageSize: number;
+  private readonly buffer: StreamEvent<A>[] = [];
+  private lastSent = 0;
+  /** Deleted before we handed them on: a late live copy must not slip through (made on first use). */
+  private deletedAhead: Set<number> | undefined;
+  /** A read from storage still to hand on: a replay, or a gap fill. */
+  private catchingUp: { gapFill: boolean } | null = null;
+  private page: A[] | null = null;
+  private pageIndex = 0;
+  /** True while next() waits for events with nothing held: see takenDirectly. */
+  private idle = false;
+  private stopRequested = false;
+  private error: Error | null = null;
+  private wake: () => void = noop;
+  private direct: DirectConsumer<Out<A>> | null = null;
+  private unsubscribe: () => void = noop;
+  /** A next() in progress, and, when return() waits for it, how to tell return() it ended. */
+  private stepping = false;
+  private stepEnd: { ended: Promise<void>; end: () => void } | null = null;
+
+  constructor(private readonly options: ReplayThenLiveOptions<A>) {
+    this.pageSize = options.pageSize ?? 200;
   }
-}
 
-async function* stream<A extends SequencedEvent>(
-  options: ReplayThenLiveOptions<A>,
-  stop: StopSignal,
-  pageSize: number,
-  setUnsubscribe: (unsubscribe: () => void) => void,
-): AsyncGenerator<A | DeletionEvent> {
-  const buffer: StreamEvent<A>[] = [];
-  const maxBuffered = options.maxBuffered ?? 1000;
-  let lastSent = 0;
-  // Deleted before we handed them on: a late live copy must not slip through.
-  // (Made on first use: most subscriptions never meet one.)
-  let deletedAhead: Set<number> | undefined;
-  // True while the stream waits for events with nothing held: everything before has been
-  // handed on and taken, so a next live event may go straight to a direct consumer.
-  let idle = false;
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
 
-  /** A live addition that follows what was last handed on, taken by the direct consumer. */
-  const takenDirectly = (event: StreamEvent<A>): boolean => {
-    if (!idle || !stop.direct || stop.requested || buffer.length > 0 || event.kind !== "added") return false;
-    const id = Number(event.id);
-    const previous = event.previousId === null ? 0 : Number(event.previousId);
-    if (id <= lastSent || previous > lastSent || deletedAhead?.has(id)) return false;
+  [offerDirect](consumer: DirectConsumer<Out<A>>): void {
+    this.direct = consumer;
+  }
+
+  async next(): Promise<IteratorResult<Out<A>>> {
+    this.stepping = true;
     try {
-      if (!stop.direct(event)) return false;
+      return await this.step();
     } catch (err) {
-      // Thrown in the publisher's loop, it would cut every later subscriber of the room off
-      // this event: end this stream with it instead.
-      stop.error = err instanceof Error ? err : new Error(String(err));
-      stop.wake();
-      return true;
+      this.close();
+      throw err;
+    } finally {
+      this.stepping = false;
+      this.stepEnd?.end();
+      this.stepEnd = null;
     }
-    lastSent = id;
-    options.onYield?.(event, true);
-    return true;
-  };
+  }
 
-  const unsubscribe = await options.subscribe((event) => {
-    if (stop.error || takenDirectly(event)) return;
-    if (buffer.length >= maxBuffered) {
-      // Memory stays bounded: drop what is held and end the stream; the client resumes with `after`.
-      buffer.length = 0;
-      stop.error = options.overflowError?.() ?? new Error("subscriber too far behind");
-    } else if (event.kind === "revoked") {
-      const error = options.revocationError?.(event) ?? null;
-      if (!error) return;
-      stop.error = error;
-    } else {
-      buffer.push(event);
-    }
-    stop.wake();
-  });
-  setUnsubscribe(unsubscribe);
-  {
-    await options.afterSubscribe?.();
-    lastSent = options.after ?? (await options.latestId());
-
-    // Everything stored after lastSent, page by page; yields as it goes.
-    async function* catchUp(gapFill: boolean): AsyncGenerator<A> {
-      for (;;) {
-        const page = await options.loadAfter(lastSent, pageSize);
-        if (gapFill) options.onGapFill?.(page.length);
-        for (const event of page) {
-          lastSent = Number(event.id);
-          options.onYield?.(event, false);
-          yield event;
-        }
-        if (page.length < pageSize) return;
+  async return(): Promise<IteratorResult<Out<A>>> {
+    this.stopRequested = true;
+    this.wake();
+    // A next() in progress winds down first (it sees the request at its next step).
+    if (this.stepping) {
+      if (!this.stepEnd) {
+        let end = noop;
+        const ended = new Promise<void>((resolve) => (end = resolve));
+        this.stepEnd = { ended, end };
       }
+      await this.stepEnd.ended;
     }
+    return this.close();
+  }
 
-    if (options.after !== null) yield* catchUp(false);
-    while (!stop.requested) {
-      if (stop.error) throw stop.error;
-      const event = buffer.shift();
+  async throw(err?: unknown): Promise<IteratorResult<Out<A>>> {
+    this.close();
+    throw err;
+  }
+
+  private close(): IteratorResult<Out<A>> {
+    if (this.state === "open") {
+      this.unsubscribe();
+      this.options.onClose?.();
+    }
+    this.state = "closed";
+    this.buffer.length = 0;
+    this.page = null;
+    return DONE;
+  }
+
+  private async open(): Promise<void> {
+    this.state = "open";
+    this.options.onOpen?.();
+    this.unsubscribe = await this.options.subscribe((event) => this.receive(event));
+    await this.options.afterSubscribe?.();
+    this.lastSent = this.options.after ?? (await this.options.latestId());
+    if (this.options.after !== null) this.catchingUp = { gapFill: false };
+  }
+
+  private async step(): Promise<IteratorResult<Out<A>>> {
+    if (this.state === "closed") return DONE;
+    if (this.state === "new") await this.open();
+    for (;;) {
+      if (this.stopRequested) return this.close();
+      // Everything stored after lastSent, page by page.
+      if (this.page) {
+        const event = this.page[this.pageIndex++];
+        if (event) {
+          this.lastSent = Number(event.id);
+          this.options.onYield?.(event, false);
+          return { done: false, value: event };
+        }
+        if (this.page.length < this.pageSize) this.catchingUp = null;
+        this.page = null;
+        continue;
+      }
+      if (this.catchingUp) {
+        this.page = await this.options.loadAfter(this.lastSent, this.pageSize);
+        this.pageIndex = 0;
+        if (this.catchingUp.gapFill) this.options.onGapFill?.(this.page.length);
+        continue;
+      }
+      if (this.error) throw this.error;
+      const event = this.buffer.shift();
       if (!event) {
-        idle = true;
-        await new Promise<void>((resolve) => (stop.wake = resolve));
-        idle = false;
+        this.idle = true;
+        await new Promise<void>((resolve) => (this.wake = resolve));
+        this.idle = false;
         continue;
       }
       if (event.kind === "revoked") continue;
       if (event.kind === "resync") {
-        yield* catchUp(true);
+        this.catchingUp = { gapFill: true };
         continue;
       }
       const id = Number(event.id);
       if (event.kind === "deleted") {
-        if (id <= lastSent) yield event;
-        else (deletedAhead ??= new Set()).add(id);
+        if (id <= this.lastSent) return { done: false, value: event };
+        (this.deletedAhead ??= new Set()).add(id);
         continue;
       }
-      if (id <= lastSent || deletedAhead?.has(id)) continue;
+      if (id <= this.lastSent || this.deletedAhead?.has(id)) continue;
       const previous = event.previousId === null ? 0 : Number(event.previousId);
-      if (previous > lastSent) {
-        yield* catchUp(true);
+      if (previous > this.lastSent) {
+        this.catchingUp = { gapFill: true };
         continue;
       }
-      lastSent = id;
-      options.onYield?.(event, true);
-      yield event;
+      this.lastSent = id;
+      this.options.onYield?.(event, true);
+      return { done: false, value: event };
     }
+  }
+
+  /** The live subscription's listener. */
+  private receive(event: StreamEvent<A>): void {
+    if (this.error || this.state === "closed" || this.takenDirectly(event)) return;
+    if (this.buffer.length >= (this.options.maxBuffered ?? 1000)) {
+      // Memory stays bounded: drop what is held and end the stream; the client resumes with `after`.
+      this.buffer.length = 0;
+      this.error = this.options.overflowError?.() ?? new Error("subscriber too far behind");
+    } else if (event.kind === "revoked") {
+      const error = this.options.revocationError?.(event) ?? null;
+      if (!error) return;
+      this.error = error;
+    } else {
+      this.buffer.push(event);
+    }
+    this.wake();
+  }
+
+  /**
+   * A live addition that follows what was last handed on, taken by the direct consumer while
+   * next() waits with nothing held: everything before it has been handed on and taken.
+   */
+  private takenDirectly(event: StreamEvent<A>): boolean {
+    if (!this.idle || !this.direct || this.stopRequested || this.buffer.length > 0 || event.kind !== "added") return false;
+    const id = Number(event.id);
+    const previous = event.previousId === null ? 0 : Number(event.previousId);
+    if (id <= this.lastSent || previous > this.lastSent || this.deletedAhead?.has(id)) return false;
+    try {
+      if (!this.direct(event)) return false;
+    } catch (err) {
+      // Thrown in the publisher's loop, it would cut every later subscriber of the room off
+      // this event: end this stream with it instead.
+      this.error = err instanceof Error ? err : new Error(String(err));
+      this.wake();
+      return true;
+    }
+    this.lastSent = id;
+    this.options.onYield?.(event, true);
+    return true;
   }
 }

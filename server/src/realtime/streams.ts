@@ -29,8 +29,7 @@ export function filterStream<T, U extends T>(
     return: async () => ((await source.return?.()) ?? { done: true, value: undefined }) as IteratorResult<U>,
     [Symbol.asyncIterator]: () => iterator,
   };
-  const offer = source[offerDirect];
   // A value filtered out is taken (and dropped), as next() would.
-  if (offer) iterator[offerDirect] = (consumer) => offer((value) => !keep(value) || consumer(value));
+  if (source[offerDirect]) iterator[offerDirect] = (consumer) => source[offerDirect]?.((value) => !keep(value) || consumer(value));
   return iterator;
 }
