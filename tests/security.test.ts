@@ -2,7 +2,7 @@ import WebSocket from "ws";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { App } from "../server/src/app.js";
 import { startApp, startSeededApp } from "./support/app.js";
-import { freshSqlite, type TestDatabase } from "./support/databases.js";
+import { freshPostgres, freshSqlite, type TestDatabase } from "./support/databases.js";
 import { codes, graphql, TestSocket } from "./support/graphql.js";
 import { seedWorld, type World } from "./support/world.js";
 
@@ -145,27 +145,60 @@ describe("nobody let in, nothing brought down", () => {
       }
     });
 
-    it("answers each of several subscribers entering a room at the same moment on its own", async () => {
-      const send = (content: string) =>
-        graphql(app.url, `mutation($id: ID!, $c: String!) { sendMessage(courseId: $id, content: $c) { id } }`, { id: world.roomId, c: content }, world.tokens.teacher);
-      const first = (await send("first")).data?.["sendMessage"].id as string;
-      const second = (await send("second")).data?.["sendMessage"].id as string;
-      const elsewhere = await graphql(app.url, `{ messages(courseId: ${world.otherRoomId}, last: 1) { id } }`, {}, world.tokens.teacher);
-      const q = `subscription($id: ID!, $after: ID) { messageAdded(courseId: $id, after: $after) { id } }`;
-      // Checked together (one batch per room): nobody's answer may be anybody else's.
-      const [member, foreignCursor, outsider, future] = await Promise.all([
-        overSocket(q, { id: world.roomId, after: first }, world.tokens.alice),
-        overSocket(q, { id: world.roomId, after: elsewhere.data?.["messages"][0].id }, world.tokens.bob),
-        overSocket(q, { id: world.roomId, after: first }, world.tokens.outsider),
-        overSocket(q, { id: world.roomId, after: "999999" }, world.tokens.staff),
-      ]);
-      expect(member).toEqual({ data: { messageAdded: { id: second } } });
-      expect(foreignCursor.errors[0].extensions).toMatchObject({ reason: "CANNOT_RESUME" });
-      expect(codes(outsider)).toEqual(["FORBIDDEN"]);
-      expect(future.errors[0].extensions).toMatchObject({ reason: "CANNOT_RESUME" });
-    });
+    it("answers each of several subscribers entering a room at the same moment on its own", () => expectEachAnsweredOnItsOwn(app, world));
   });
 });
+
+describe("entering a room together, on PostgreSQL (checked under the room lock)", () => {
+  it("answers each of several subscribers entering a room at the same moment on its own", async () => {
+    const db = await freshPostgres();
+    try {
+      const world = await seedWorld(db.url);
+      const app = await startApp({ DATABASE_URL: db.url });
+      try {
+        await expectEachAnsweredOnItsOwn(app, world);
+      } finally {
+        await app.stop();
+      }
+    } finally {
+      await db.drop();
+    }
+  });
+});
+
+/** Runs one operation over a fresh socket and returns its first result or error payload. */
+async function firstResult(app: App, query: string, variables: Record<string, unknown>, token: string) {
+  const socket = await TestSocket.connect(app.url, token);
+  try {
+    const id = socket.subscribe(query, variables);
+    await socket.waitFor(() => socket.frames.some((f) => f.id === id && (f.type === "next" || f.type === "error")));
+    const frame = socket.frames.find((f) => f.id === id && (f.type === "next" || f.type === "error"))!;
+    return frame.type === "error" ? { errors: frame.payload } : frame.payload;
+  } finally {
+    await socket.close();
+  }
+}
+
+/** A member, a foreign cursor, an outsider and a future cursor enter one room at once. */
+async function expectEachAnsweredOnItsOwn(app: App, world: World) {
+  const send = (content: string) =>
+    graphql(app.url, `mutation($id: ID!, $c: String!) { sendMessage(courseId: $id, content: $c) { id } }`, { id: world.roomId, c: content }, world.tokens.teacher);
+  const first = (await send("first")).data?.["sendMessage"].id as string;
+  const second = (await send("second")).data?.["sendMessage"].id as string;
+  const elsewhere = await graphql(app.url, `mutation($id: ID!) { sendMessage(courseId: $id, content: "elsewhere") { id } }`, { id: world.otherRoomId }, world.tokens.staff);
+  const q = `subscription($id: ID!, $after: ID) { messageAdded(courseId: $id, after: $after) { id } }`;
+  // Checked together (one batch per room): nobody's answer may be anybody else's.
+  const [member, foreignCursor, outsider, future] = await Promise.all([
+    firstResult(app, q, { id: world.roomId, after: first }, world.tokens.alice),
+    firstResult(app, q, { id: world.roomId, after: elsewhere.data?.["sendMessage"].id }, world.tokens.bob),
+    firstResult(app, q, { id: world.roomId, after: first }, world.tokens.outsider),
+    firstResult(app, q, { id: world.roomId, after: "999999" }, world.tokens.staff),
+  ]);
+  expect(member).toEqual({ data: { messageAdded: { id: second } } });
+  expect(foreignCursor.errors[0].extensions).toMatchObject({ reason: "CANNOT_RESUME" });
+  expect(codes(outsider)).toEqual(["FORBIDDEN"]);
+  expect(future.errors[0].extensions).toMatchObject({ reason: "CANNOT_RESUME" });
+}
 
 describe("tokens on open sockets", () => {
   it("closes a socket with 4401 within 2 s of its token's expiry", async () => {

@@ -28,7 +28,7 @@ export interface RoomAccess {
   slowModeSeconds: number;
 }
 
-interface RoomRow {
+export interface RoomRow {
   owner_id: number | string;
   announcement_only: boolean | number;
   slow_mode_seconds: number | string;
@@ -52,6 +52,18 @@ interface RoomManyRow extends Omit<RoomRow, "enrolled"> {
 
 /** PostgreSQL answers booleans, SQLite 0 or 1. */
 const truthy = (value: boolean | number): boolean => value === true || value === 1;
+
+/** Each user's access to a room, from the course's row (none: no such course) and who is enrolled. */
+export function roomAccessFor(courseId: number, course: Omit<RoomRow, "enrolled"> | undefined, enrolled: Set<number>, users: CurrentUser[]): Map<number, RoomAccess | null> {
+  return new Map(
+    users.map((user) => {
+      if (!course) return [user.id, null];
+      const moderator = isStaff(user) || Number(course.owner_id) === user.id;
+      if (!moderator && !enrolled.has(user.id)) return [user.id, null];
+      return [user.id, { courseId, moderator, announcementOnly: truthy(course.announcement_only), slowModeSeconds: Number(course.slow_mode_seconds) }];
+    }),
+  );
+}
 
 export class CourseService {
   async catalogue(em: EntityManager): Promise<Course[]> {
@@ -105,16 +117,7 @@ export class CourseService {
     if (!this.sqlite) rows = await (em as SqlEntityManager).execute<RoomManyRow[]>(ROOM_ACCESS_MANY.postgresql, [intArray(ids), courseId]);
     else if (!SqliteConnection.usable(em)) rows = await (em as SqlEntityManager).execute<RoomManyRow[]>(ROOM_ACCESS_MANY.sqlite, [JSON.stringify(ids), courseId]);
     else rows = await this.sqlite.run((_db, prepare) => prepare(ROOM_ACCESS_MANY.sqlite).all(JSON.stringify(ids), courseId) as RoomManyRow[]);
-    const enrolled = new Set(rows.map((row) => Number(row.enrolled_user_id)));
-    const course = rows[0];
-    return new Map(
-      users.map((user) => {
-        if (!course) return [user.id, null];
-        const moderator = isStaff(user) || Number(course.owner_id) === user.id;
-        if (!moderator && !enrolled.has(user.id)) return [user.id, null];
-        return [user.id, { courseId, moderator, announcementOnly: truthy(course.announcement_only), slowModeSeconds: Number(course.slow_mode_seconds) }];
-      }),
-    );
+    return roomAccessFor(courseId, rows[0], new Set(rows.map((row) => Number(row.enrolled_user_id))), users);
   }
 
   /**

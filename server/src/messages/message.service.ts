@@ -5,10 +5,10 @@ import { z } from "zod";
 import { type CurrentUser, isStaff } from "../auth/current-user.js";
 import type { Role } from "../auth/user.entity.js";
 import type { DatabaseTarget } from "../config.js";
-import type { CourseService } from "../courses/course.service.js";
+import { type CourseService, type RoomAccess, roomAccessFor, type RoomRow } from "../courses/course.service.js";
 import { Coalescer } from "../db/coalescer.js";
 import { PostgresConnection } from "../db/postgres-connection.js";
-import { lockRoom } from "../db/room-lock.js";
+import { intArray, lockRoomsSql } from "../db/room-lock.js";
 import { SqliteConnection } from "../db/sqlite-connection.js";
 import { BadUserInputError, CannotResumeError, ForbiddenError, RateLimitedError } from "../errors.js";
 import { parseId } from "../ids.js";
@@ -67,6 +67,21 @@ interface ResumableRow {
   latest: number | string | null;
 }
 
+/**
+ * PostgreSQL, under the room lock: the course, which of the users ($1) are enrolled, and which
+ * cursors ($3) may resume: a message of this course ($2), or at least not beyond its newest.
+ */
+const ADMISSION_PG = `select c.owner_id, c.announcement_only, c.slow_mode_seconds,
+    array(select s.user_id from course_students s where s.course_id = c.id and s.user_id = any($1::int[])) as enrolled,
+    array(select x from unnest($3::bigint[]) as x
+           where coalesce((select m.course_id from messages m where m.id = x), $2) = $2
+             and x <= coalesce((select max(id) from messages where course_id = $2), 0)) as resumable
+  from courses c where c.id = $2`;
+interface AdmissionRow extends Omit<RoomRow, "enrolled"> {
+  enrolled: (number | string)[];
+  resumable: (number | string)[];
+}
+
 /** A subscriber entering a room: checked with the others entering it at the same moment. */
 interface Entry {
   user: CurrentUser;
@@ -97,6 +112,8 @@ export class MessageService {
   /** Group commit; ids become visible in commit order per room (see MessageWriter). */
   private readonly writer: MessageWriter;
   private readonly entries: Coalescer<Entry, true>;
+  /** Set on PostgreSQL: the hot transactions outside the ORM. */
+  private readonly postgres: PostgresConnection | null;
   private readonly roomStreamParts: RoomStreamParts;
 
   constructor(
@@ -111,7 +128,9 @@ export class MessageService {
     /** Set on SQLite: hot reads and writes with prepared statements. */
     private readonly sqlite: SqliteConnection | null = null,
   ) {
-    this.writer = new MessageWriter(sqlite ?? new PostgresConnection(orm));
+    const connection = sqlite ?? new PostgresConnection(orm);
+    this.postgres = connection instanceof PostgresConnection ? connection : null;
+    this.writer = new MessageWriter(connection);
     this.entries = new Coalescer((entries) => this.admit(entries));
     this.roomStreamParts = {
       bus: this.bus,
@@ -244,10 +263,7 @@ export class MessageService {
     await Promise.all(
       [...rooms.values()].map(async (room) => {
         const { courseId, admission } = room[0]!;
-        const check = async (em: EntityManager) => {
-          const access = await this.courses.roomAccessMany(em, courseId, room.map((e) => e.user));
-          const cursors = room.flatMap((e) => (e.admission?.resumeFrom ? [e.admission.resumeFrom] : []));
-          const resumable = cursors.length > 0 ? await this.resumableCursors(em, courseId, cursors) : new Set<number>();
+        const settle = (access: Map<number, RoomAccess | null>, resumable: Set<number>) => {
           for (const entry of room) {
             const resumeFrom = entry.admission?.resumeFrom ?? null;
             if (!access.get(entry.user.id)) results.set(entry, new ForbiddenError());
@@ -255,12 +271,20 @@ export class MessageService {
             else results.set(entry, true);
           }
         };
+        const check = async (em: EntityManager) => {
+          const access = await this.courses.roomAccessMany(em, courseId, room.map((e) => e.user));
+          const cursors = room.flatMap((e) => (e.admission?.resumeFrom ? [e.admission.resumeFrom] : []));
+          settle(access, cursors.length > 0 ? await this.resumableCursors(em, courseId, cursors) : new Set<number>());
+        };
         try {
-          if (!admission || this.sqlite) await check(this.orm.em.fork());
+          if (!admission || !this.postgres) await check(this.orm.em.fork());
           else {
-            await this.orm.em.fork().transactional(async (tx) => {
-              await lockRoom(tx, this.database, courseId);
-              await check(tx);
+            // Three round trips: BEGIN with the room lock, both checks in one statement, COMMIT.
+            await this.postgres.transaction(lockRoomsSql([courseId]), async (query) => {
+              const cursors = [...new Set(room.flatMap((e) => (e.admission?.resumeFrom ? [e.admission.resumeFrom] : [])))];
+              const [row] = await query<AdmissionRow>(ADMISSION_PG, [intArray(room.map((e) => e.user.id)), courseId, intArray(cursors)]);
+              const access = roomAccessFor(courseId, row, new Set((row?.enrolled ?? []).map(Number)), room.map((e) => e.user));
+              settle(access, new Set((row?.resumable ?? []).map(Number)));
             });
           }
         } catch (err) {
