@@ -19,6 +19,10 @@ export default tseslint.config(
     languageOptions: { globals: { ...globals.node } },
   },
   {
+    files: ["**/*.cjs"],
+    languageOptions: { sourceType: "commonjs", globals: { ...globals.node } },
+  },
+  {
     files: ["server/**/*.ts"],
     rules: { "@typescript-eslint/no-explicit-any": "error", "no-console": ["error", { allow: ["error"] }] },
   },

@@ -27,6 +27,12 @@ async function broadcast(plan) {
   for (const room of rooms) {
     room.acked = new Int32Array(perRoom); // seq → stored id; 0 = not acknowledged
     room.maxId = 0;
+    // mixed: messages stored so far (each edited at most once and reacted to at most once) and
+    // the seq and send time of each reaction, by message id (its event carries no new content).
+    room.stored = [];
+    room.nextEdit = 0;
+    room.nextReaction = 0;
+    room.reactions = new Map();
     for (const s of room.subscribers) {
       const sub = { ...s, room, counts: new Uint8Array(perRoom), lastId: 0, outOfOrder: 0, warm: false, caughtUpAt: 0 };
       sub.same = s.server === room.sender.server;
@@ -44,8 +50,11 @@ async function broadcast(plan) {
     sub.lastAt = now();
     if (sub.waitFor && id >= sub.waitFor && !sub.caughtUpAt) sub.caughtUpAt = now();
   };
+  // awareness: every subscriber also follows presence and typing; see run.mjs's awareness scenario.
+  const awareness = plan.awareness ? { frames: 0 } : undefined;
   const connect = (sub, after) => {
-    const c = subscriber({ target, url: servers[sub.server], token: sub.token, courseId: sub.room.courseId, after, onEvent: onEvent(sub), onProblem: problem });
+    const events = plan.mode === "mixed" ? (_kind, messageId) => sub.room.reactions.get(messageId) ?? [null, null] : undefined;
+    const c = subscriber({ target, url: servers[sub.server], token: sub.token, courseId: sub.room.courseId, after, onEvent: onEvent(sub), onProblem: problem, events, awareness });
     sub.conn = c;
     return c.opened;
   };
@@ -61,6 +70,12 @@ async function broadcast(plan) {
     await sleep(k < 3 ? 300 : 1000);
   }
   const unready = subs.filter((s) => !s.warm).length;
+  // awareness: the joins of everyone subscribing reach everyone already there (n²/2 presence
+  // frames); the window measures the room afterwards, once they have stopped arriving.
+  for (let last = -1; awareness && awareness.frames !== last; ) {
+    last = awareness.frames;
+    await sleep(1000);
+  }
   if (plan.mode === "idle") await waitGo("subscribed"); // run.mjs reads the server's RSS here
   await waitGo("ready");
 
@@ -75,14 +90,38 @@ async function broadcast(plan) {
   const storm = plan.mode === "reconnect" ? { dropAt: start + duration * 300, resumeAt: start + duration * 500 } : null;
   let dropped = false;
   let resumed = false;
+  // awareness: the first `typists` subscribers renew typing every 3 s, staggered; `churn` other
+  // members a second open the room for 2 s and leave (a join and a leave for everyone to hear).
+  const typists = plan.awareness ? subs.slice(0, plan.awareness.typists) : [];
+  const churners = plan.awareness ? rooms.flatMap((r) => r.churn.map((m) => ({ ...m, room: r }))) : [];
+  let typed = 0, churned = 0;
+  const visitors = new Set();
   // Open loop: the schedule never waits for responses; 5 ms ticks catch up on what is due.
   while (sent < total && now() - start < duration * 1000 + 5_000) {
     const due = Math.min(total, Math.floor(((now() - start) / 1000) * rate));
     for (; sent < due; sent++) {
       const room = rooms[sent % rooms.length];
       const seq = Math.floor(sent / rooms.length) + 1;
-      const p = senders[sent % rooms.length]
-        .send(JSON.stringify({ t: now(), seq }))
+      const sender = senders[sent % rooms.length];
+      const t = now();
+      // mixed: one event in five changes a stored message, edits and reactions in turn.
+      const change = plan.mode === "mixed" && seq % 5 === 0 ? (seq % 10 === 0 ? "edit" : "reaction") : null;
+      const target = change === "edit" ? room.stored[room.nextEdit] : change === "reaction" ? room.stored[room.nextReaction] : undefined;
+      let p;
+      if (target === undefined) {
+        p = sender.send(JSON.stringify({ t, seq })).then((id) => {
+          room.stored.push(id);
+          return id;
+        });
+      } else if (change === "edit") {
+        room.nextEdit++;
+        p = sender.change(target, { content: JSON.stringify({ t, seq }) });
+      } else {
+        room.nextReaction++;
+        room.reactions.set(target, [seq, t]);
+        p = sender.change(target, { emoji: "👍" });
+      }
+      p = p
         .then((id) => {
           room.acked[seq] = id ?? seq;
           room.maxId = Math.max(room.maxId, id ?? seq);
@@ -90,6 +129,16 @@ async function broadcast(plan) {
         .catch((e) => (sendErrors++, problem(e.message)));
       inflight.add(p);
       p.finally(() => inflight.delete(p));
+    }
+    if (plan.awareness) {
+      const elapsed = (now() - start) / 1000;
+      for (; typed < Math.floor((elapsed * typists.length) / 3); typed++) typists[typed % typists.length].conn.typing();
+      for (; churned < Math.floor(elapsed * plan.awareness.churn) && churners.length; churned++) {
+        const m = churners[churned % churners.length];
+        const visitor = subscriber({ target, url: servers[churned % servers.length], token: m.token, courseId: m.room.courseId, onEvent: () => {}, onProblem: problem });
+        visitors.add(visitor);
+        setTimeout(() => (visitor.close(), visitors.delete(visitor)), 2000);
+      }
     }
     if (storm && !dropped && now() >= storm.dropAt) {
       dropped = true;
@@ -134,6 +183,7 @@ async function broadcast(plan) {
     }
   }
   for (const s of subs) s.conn.close();
+  for (const v of visitors) v.close();
   for (const s of senders) s.close();
   const report = {
     sent: rooms.reduce((n, r) => n + r.acked.filter((id) => id > 0).length, 0),
@@ -151,6 +201,7 @@ async function broadcast(plan) {
     report.latencySameInstanceMs = latency(hist.same);
     report.latencyCrossInstanceMs = latency(hist.cross);
   }
+  if (awareness) report.awareness = { typingCalls: typed, visits: churned, framesReceived: awareness.frames };
   if (storm) {
     const catchUp = createHistogram();
     let notCaughtUp = 0;

@@ -1,7 +1,8 @@
 // Educa Chat load benchmark. Usage:
-//   node bench/run.mjs <big-room|many-rooms|cluster|idle|write|reconnect-storm|ceiling>
-//     [--subscribers N] [--rate R] [--duration S] [--repeat K] [--db sqlite|pg]
-//     [--no-ceiling] [--find-max [--refine N]] [--profile] [--heap-snapshot] [--writers W] [--ops send,me,send-ws,me-ws] [--drain S (wait for late deliveries, default 5)]
+//   node bench/run.mjs <big-room|mixed|awareness|many-rooms|cluster|redis-shard|idle|write|reconnect-storm|ceiling|question-queue|my-courses>
+//     [--messages N --unread N --requests N --rooms N (my-courses)]
+//     [--subscribers N] [--rate R] [--rooms N (redis-shard)] [--duration S] [--repeat K] [--db sqlite|pg]
+//     [--typists N --churn N/s --typing-default (awareness)] [--requests N (question-queue)] [--no-ceiling] [--find-max [--refine N]] [--profile] [--heap-snapshot] [--writers W] [--ops send,me,send-ws,me-ws] [--drain S (wait for late deliveries, default 5)]
 // Needs `npm run build:server` first. Raw JSON goes to bench/out/ (git-ignored).
 import { mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
@@ -10,6 +11,9 @@ import { createPgDatabase, dropPgDatabase, OUT, systemBusySeconds, runGenerator,
 import { seed } from "./setup.mjs";
 import { summarise } from "./profile-summary.mjs";
 import { summariseHeap, takeHeapSnapshot } from "./heap-summary.mjs";
+import { redisShard } from "./redis-shard.mjs";
+import { questionQueue } from "./question-queue.mjs";
+import { myCourses } from "./my-courses.mjs";
 
 const { values: opt, positionals } = parseArgs({
   allowPositionals: true,
@@ -17,7 +21,9 @@ const { values: opt, positionals } = parseArgs({
     subscribers: { type: "string" }, rate: { type: "string" }, duration: { type: "string", default: "10" },
     repeat: { type: "string", default: "1" }, db: { type: "string" }, "no-ceiling": { type: "boolean" },
     "find-max": { type: "boolean" }, refine: { type: "string" }, profile: { type: "boolean" }, writers: { type: "string", default: "64" }, ops: { type: "string" },
-    drain: { type: "string", default: "5" }, "heap-snapshot": { type: "boolean" },
+    drain: { type: "string", default: "5" }, "heap-snapshot": { type: "boolean" }, rooms: { type: "string" },
+    messages: { type: "string" }, unread: { type: "string" }, requests: { type: "string" },
+    typists: { type: "string" }, churn: { type: "string" }, "typing-default": { type: "boolean" },
   },
 });
 const scenario = positionals[0];
@@ -38,11 +44,19 @@ async function freshDatabase(kind) {
 }
 
 /** Seeds, starts the server(s) and the generator, stops everything; returns the report. */
-async function runEduca({ mode, db = "sqlite", instances = 1, rooms, subscribers, rate = 0, writers, ops }) {
+/**
+ * `redisEnv` replaces the shared Redis of several instances (a cluster); `spreadSenders` sends
+ * each room's messages through instance `room index % instances` rather than the first; `hooks`
+ * run at the generator's "ready" (before the servers' window opens) and "drained".
+ */
+async function runEduca({ mode, db = "sqlite", instances = 1, rooms, subscribers, rate = 0, writers, ops, redisEnv, spreadSenders = false, hooks, awareness, serverEnv = {} }) {
   const database = await freshDatabase(db);
-  const seeded = await seed({ databaseUrl: database.url, secretKey: SECRET, rooms, membersPerRoom: subscribers + 1 });
-  const env = { SECRET_KEY: SECRET, DATABASE_URL: database.url };
-  if (instances > 1) Object.assign(env, { REDIS_URL: "redis://127.0.0.1:6379", REDIS_PREFIX: `bench${tag}:` });
+  // awareness: members beyond the subscribers and the sender come and go.
+  const visitors = awareness ? awareness.visitors : 0;
+  const seeded = await seed({ databaseUrl: database.url, secretKey: SECRET, rooms, membersPerRoom: subscribers + 1 + visitors });
+  await hooks?.seeded?.(seeded);
+  const env = { SECRET_KEY: SECRET, DATABASE_URL: database.url, ...serverEnv };
+  if (instances > 1) Object.assign(env, redisEnv ?? { REDIS_URL: "redis://127.0.0.1:6379", REDIS_PREFIX: `bench${tag}:` });
   const servers = [];
   try {
     // PostgreSQL: only the first instance migrates, and the second starts once it is listening.
@@ -50,13 +64,15 @@ async function runEduca({ mode, db = "sqlite", instances = 1, rooms, subscribers
     const plan = {
       mode, target: "educa", rate, duration, writers, ops, drainSeconds: num(opt.drain, 5),
       servers: servers.map((s) => s.url),
-      rooms: seeded.map((r) => ({
+      rooms: seeded.map((r, i) => ({
         courseId: r.courseId,
-        sender: { token: r.members[subscribers].token, server: 0 },
+        sender: { token: r.members[subscribers].token, server: spreadSenders ? i % instances : 0 },
         subscribers: r.members.slice(0, subscribers).map((m, i) => ({ token: m.token, server: i % instances })),
+        churn: r.members.slice(subscribers + 1).map((m) => ({ token: m.token })),
       })),
+      awareness,
     };
-    return await withServers(servers, plan);
+    return await withServers(servers, plan, hooks);
   } finally {
     for (const s of servers) await stop(s);
     await database.drop();
@@ -78,27 +94,35 @@ async function runCeiling({ subscribers, rate }) {
 }
 
 /** Runs the generator and reads the servers' CPU and RSS between its "ready" and "drained". */
-async function withServers(servers, plan) {
+async function withServers(servers, plan, hooks = {}) {
   const server = { windows: [], busy: [] };
+  // The connect + subscribe phase's CPU, apart from the measured window.
+  servers.forEach((s) => s.sampler.mark());
   const result = await runGenerator(plan, async (phase) => {
+    if (server.subscribeCpuSeconds === undefined && (phase === "subscribed" || phase.startsWith("ready"))) {
+      server.subscribeCpuSeconds = +servers.reduce((n, s) => n + s.sampler.window().cpuSeconds, 0).toFixed(2);
+    }
     if (phase === "subscribed") {
       await sleep(2000); // let the server settle (timers, buffers) before reading RSS
       server.rssSubscribedMB = servers.map((s) => +(s.sampler.now().rss / 2 ** 20).toFixed(1));
       if (opt["heap-snapshot"]) for (const s of servers) summariseHeap(await takeHeapSnapshot(s));
     }
     if (phase.startsWith("ready")) {
+      await hooks.ready?.();
       servers.forEach((s) => s.sampler.mark());
       server.busy0 = systemBusySeconds();
     }
     if (phase.startsWith("drained")) {
       server.windows.push(servers.map((s) => s.sampler.window()));
       server.busy.push(systemBusySeconds() - server.busy0);
+      await hooks.drained?.();
     }
   });
   // write mode returns one report per op, each with its own server window.
   const reports = Array.isArray(result) ? result : [result];
   reports.forEach((r, i) => {
     addServerStats(r, server.windows[i], server.rssSubscribedMB);
+    if (server.subscribeCpuSeconds !== undefined) r.server.subscribeCpuSeconds = server.subscribeCpuSeconds;
     // Machine-wide busy CPU minus ours: other processes competing for the 2 cores.
     r.otherCpuSeconds = +(server.busy[i] - r.server.cpuSeconds - r.generator.cpuSeconds).toFixed(2);
   });
@@ -135,7 +159,7 @@ function line(name, r) {
   if (r.latencySameInstanceMs) parts.push(`p50 same-instance ${r.latencySameInstanceMs.p50} cross-instance ${r.latencyCrossInstanceMs.p50} ms`);
   if (r.catchUpMs) parts.push(`catch-up p50 ${r.catchUpMs.p50} p99 ${r.catchUpMs.p99} max ${r.catchUpMs.max} ms (not caught up ${r.catchUpMs.notCaughtUp})`);
   if (r.server.cpuMicrosecondsPerOp) parts.push(`${r.server.cpuMicrosecondsPerOp} server CPU-µs per op`);
-  parts.push(`server cpu ${r.server.cpuSeconds} s peak rss ${r.server.peakRssMB.join("+")} MB`);
+  parts.push(`server cpu ${r.server.cpuSeconds} s${r.server.subscribeCpuSeconds !== undefined ? ` (subscribing: ${r.server.subscribeCpuSeconds} s)` : ""} peak rss ${r.server.peakRssMB.join("+")} MB`);
   parts.push(`generator cpu ${r.generator.cpuSeconds} s eld p99 ${r.generator.eventLoopDelayP99Ms} ms | other processes cpu ${r.otherCpuSeconds} s`);
   if (Object.keys(r.problems ?? {}).length) parts.push(`problems ${JSON.stringify(r.problems).slice(0, 300)}`);
   return parts.join(" | ");
@@ -201,6 +225,29 @@ const scenarios = {
     }
     if (dps.ceiling.length) console.log(`deliveries/s educa/ceiling (medians, same offered load) = ${median(dps.educa)}/${median(dps.ceiling)} = ${(median(dps.educa) / median(dps.ceiling)).toFixed(3)}`);
   },
+  // The big room with one event in five an edit or a reaction, subscribers on roomEvents.
+  async mixed() {
+    const subscribers = num(opt.subscribers, 1000);
+    const rate = num(opt.rate, 20);
+    for (let k = 0; k < num(opt.repeat, 1); k++) {
+      record("mixed educa", { subscribers, rate, duration }, await runEduca({ mode: "mixed", db: opt.db, rooms: 1, subscribers, rate }));
+    }
+  },
+  // Presence and typing in one big room on two instances (PostgreSQL + Redis): the same message
+  // load with and without every subscriber following presenceUpdates and typingUpdates, typists
+  // renewing every 3 s and members coming and going. Typing is on (TYPING_MAX_ROOM_SIZE raised
+  // above the room) unless --typing-default, which keeps the shipped limit (typing off here).
+  async awareness() {
+    const p = { rooms: 1, subscribers: num(opt.subscribers, 1000), rate: num(opt.rate, 20) };
+    const load = { typists: num(opt.typists, 20), churn: num(opt.churn, 2), visitors: 100 };
+    const serverEnv = opt["typing-default"] ? {} : { TYPING_MAX_ROOM_SIZE: String(p.subscribers + 200) };
+    for (let k = 0; k < num(opt.repeat, 1); k++) {
+      for (const withAwareness of [false, true]) {
+        const r = await runEduca({ mode: "broadcast", db: "pg", instances: 2, ...p, serverEnv, awareness: withAwareness ? load : undefined });
+        record(`awareness ${withAwareness ? "on" : "off"}`, { ...p, ...(withAwareness ? load : {}), duration }, r);
+      }
+    }
+  },
   async "many-rooms"() {
     const p = { rooms: 200, subscribers: num(opt.subscribers, 20), rate: num(opt.rate, 200) };
     for (let k = 0; k < num(opt.repeat, 1); k++) record("many-rooms", { ...p, duration }, await runEduca({ mode: "broadcast", db: opt.db, ...p }));
@@ -209,6 +256,18 @@ const scenarios = {
     const p = { rooms: 1, subscribers: num(opt.subscribers, 2000), rate: num(opt.rate, 10) };
     for (let k = 0; k < num(opt.repeat, 1); k++) record("cluster", { ...p, duration }, await runEduca({ mode: "broadcast", db: "pg", instances: 2, ...p }));
   },
+  "redis-shard": () => redisShard({ runEduca, record, opt, num, duration, tag }),
+  "question-queue": () =>
+    questionQueue({
+      freshDatabase, seed, startServer, stop, opt, num, secret: SECRET, systemBusySeconds,
+      record: (name, params, report) => {
+        results.push({ name, params, report });
+        const l = report.latencyMs;
+        console.log(`${name} ${JSON.stringify(params)} | n ${l.n} latency p50 ${l.p50} p95 ${l.p95} p99 ${l.p99} max ${l.max} ms | server cpu ${report.serverCpuSeconds} s | other processes cpu ${report.otherCpuSeconds} s`);
+      },
+    }),
+  // Latencies of one query, not deliveries: its report has its own shape (printed by the scenario).
+  "my-courses": () => myCourses({ freshDatabase, startServer, stop, record: (name, params, report) => results.push({ name, params, report }), opt, num, secret: SECRET }),
   async idle() {
     const subscribers = num(opt.subscribers, 10000);
     for (let k = 0; k < num(opt.repeat, 1); k++) {

@@ -2,6 +2,7 @@
 // server's own ORM (registering thousands of users through the API would spend minutes in
 // argon2, on purpose slow), then one real token per user signed with the server's key.
 import "reflect-metadata";
+import { randomBytes } from "node:crypto";
 import { loadConfig } from "../server/dist/config.js";
 import { openOrm, migrate } from "../server/dist/db/orm.js";
 import { createInProcessRoomBus } from "../server/dist/realtime/room-bus.js";
@@ -60,6 +61,15 @@ export async function seed({ databaseUrl, secretKey, rooms, membersPerRoom }) {
     const courses = await conn.execute("select id, slug from courses where slug like 'bench-room-%'");
     const courseBySlug = new Map(courses.map((c) => [c.slug, Number(c.id)]));
 
+    // One session per member, its first token signed as a login would (the session row in bulk).
+    const endsAt = new Date(Date.now() + config.sessionMaxAgeSeconds * 1000);
+    const [endsAtRow] = await conn.execute("select ? as v", [config.database.kind === "sqlite" ? endsAt.getTime() : endsAt]);
+    const sessionRows = [];
+    const tokenFor = async (id) => {
+      const sid = randomBytes(16).toString("base64url");
+      sessionRows.push([sid, id, createdAt, endsAtRow.v, 1]);
+      return services.auth.tokens.issue(id, { id: sid, generation: 1 }, endsAt);
+    };
     const result = [];
     const enrolRows = [];
     for (let r = 0; r < rooms; r++) {
@@ -68,11 +78,12 @@ export async function seed({ databaseUrl, secretKey, rooms, membersPerRoom }) {
       for (let m = 0; m < membersPerRoom; m++) {
         const id = idByName.get(`bench_u${r * membersPerRoom + m}`);
         enrolRows.push([courseId, id]);
-        members.push({ id: String(id), token: await services.auth.tokens.issue(id) });
+        members.push({ id: String(id), token: await tokenFor(id) });
       }
       result.push({ courseId: String(courseId), members });
     }
     await insertRows(conn, "course_students", ["course_id", "user_id"], enrolRows);
+    await insertRows(conn, "sessions", ["id", "user_id", "created_at", "ends_at", "generation"], sessionRows);
     return result;
   } finally {
     await orm.close(true);

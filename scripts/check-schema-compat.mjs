@@ -37,23 +37,36 @@ export function breakingChanges(beforeText, afterText) {
   });
 }
 
-const commits = git("log", "--format=%H", "--reverse", "--", file).split("\n").filter(Boolean);
-const versions = commits.map((commit) => ({ label: commit.slice(0, 10), text: git("show", `${commit}:${file}`) }));
-versions.push({ label: "working tree", text: readFileSync(join(repo, file), "utf8") });
+// Each version against each version before it in history (its parents among the commits that
+// changed the file): a merge keeps what every branch added.
+const history = git("log", "--format=%H %P", "--parents", "--", file)
+  .split("\n")
+  .filter(Boolean)
+  .map((line) => line.split(" ").filter(Boolean));
+const textOf = new Map(history.map(([commit]) => [commit, git("show", `${commit}:${file}`)]));
+const label = (commit) => commit.slice(0, 10);
+const pairs = history.flatMap(([commit, ...parents]) => parents.filter((p) => textOf.has(p)).map((parent) => ({ before: parent, after: commit })));
+const head = history[0]?.[0];
+const working = readFileSync(join(repo, file), "utf8");
+const versions = [...textOf.values(), working];
 
 let failed = false;
 const contract = readFileSync(join(repo, "docs/contract-schema.graphql"), "utf8");
-const fromContract = findBreakingChanges(buildSchema(contract), buildSchema(versions.at(-1).text));
+const fromContract = findBreakingChanges(buildSchema(contract), buildSchema(working));
 if (fromContract.length > 0) {
   failed = true;
   console.error("schema.graphql no longer offers what the API contract promises (docs/contract-schema.graphql):");
   for (const change of fromContract) console.error(`  - ${change.type}: ${change.description}`);
 }
-for (let i = 1; i < versions.length; i++) {
-  const changes = breakingChanges(versions[i - 1].text, versions[i].text);
+const comparisons = [
+  ...pairs.map(({ before, after }) => ({ from: label(before), to: label(after), before: textOf.get(before), after: textOf.get(after) })),
+  ...(head ? [{ from: label(head), to: "working tree", before: textOf.get(head), after: working }] : []),
+];
+for (const { from, to, before, after } of comparisons) {
+  const changes = breakingChanges(before, after);
   if (changes.length === 0) continue;
   failed = true;
-  console.error(`Breaking schema change in ${versions[i].label} (from ${versions[i - 1].label}):`);
+  console.error(`Breaking schema change in ${to} (from ${from}):`);
   for (const change of changes) console.error(`  - ${change.type}: ${change.description}`);
 }
 if (failed) {

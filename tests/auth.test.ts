@@ -94,3 +94,30 @@ describe("secrets", () => {
     for (const name of ["PORT", "SEND_RATE_LIMIT", "DATABASE_URL"]) expect(run.stderr).toContain(name);
   });
 });
+
+describe("user snapshots", () => {
+  let db: TestDatabase;
+  let app: App;
+  let world: World;
+
+  beforeAll(async () => {
+    ({ app, db, world } = await startSeededApp());
+  });
+  afterAll(async () => {
+    await app?.stop();
+    await db?.drop();
+  });
+
+  it("a request whose user is being read when a change to that user arrives still gets its user", async () => {
+    const auth = app.services.auth;
+    const users = (auth as any).users as { size: number; clear(): void };
+    const applyChange = (change: { id: number; userId: number; sessionId: string | null }) => (auth as any).applyChange(change);
+    const claims = (await auth.verify(world.tokens.alice))!;
+    users.clear();
+    const lookup = auth.check(app.orm.em.fork(), claims);
+    // The read is in flight (its pending entry is in the cache) when the change drops the entry.
+    while (users.size === 0) await new Promise((r) => setImmediate(r));
+    applyChange({ id: 1_000_000, userId: claims.userId, sessionId: null });
+    expect((await lookup)?.user.id).toBe(Number(world.userIds.alice));
+  });
+});

@@ -4,6 +4,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { TEST_METRICS_TOKEN } from "./support/databases.js";
 import { graphql, TestSocket } from "./support/graphql.js";
 import { startTopology, type Topology } from "./support/topology.js";
 
@@ -72,5 +73,10 @@ describe("two instances behind the load balancer config", () => {
     // Both instances served some of the sends.
     for (const logs of t.logs) expect(logs.filter((l) => l.includes('"path":"/graphql"')).length).toBeGreaterThan(0);
     await socket.close();
+  });
+
+  it("keeps /metrics away from the public, even for a request bearing the metrics token", async () => {
+    expect((await fetch(`${url}/metrics`)).status).toBe(404);
+    expect((await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${TEST_METRICS_TOKEN}` } })).status).toBe(404);
   });
 });

@@ -7,11 +7,17 @@ import { CatalogPage } from "./courses/CatalogPage";
 import { CoursePage } from "./courses/CoursePage";
 import { CreateCoursePage } from "./courses/CreateCoursePage";
 import { MyCoursesPage } from "./courses/MyCoursesPage";
+import { QuestionQueuePage } from "./questions/QuestionQueuePage";
+import { tabTitle } from "./readstate/format";
+import { useRoomsUpdated, useUnreadTotals } from "./readstate/useRoomsUpdated";
 import { Link, navigate, usePath } from "./router";
+import { TopBar } from "./TopBar";
 
 function route(pathname: string) {
   const room = /^\/courses\/(\d+)\/chat\/?$/.exec(pathname);
   if (room?.[1]) return <ChatRoomPage key={room[1]} courseId={room[1]} />;
+  const queue = /^\/courses\/(\d+)\/questions\/?$/.exec(pathname);
+  if (queue?.[1]) return <QuestionQueuePage key={queue[1]} courseId={queue[1]} />;
   const course = /^\/courses\/(\d+)\/?$/.exec(pathname);
   if (course?.[1]) return <CoursePage key={course[1]} courseId={course[1]} />;
   switch (pathname) {
@@ -37,46 +43,30 @@ function route(pathname: string) {
 
 export function App() {
   const path = usePath();
-  const { session, logOut } = useSession();
+  const { session } = useSession();
   const [pathname = "/", query = ""] = path.split("?");
   const search = query ? `?${query}` : "";
   const publicPage = pathname === "/login" || pathname === "/register";
+  // The catalogue is public: anyone may see what is taught before signing up.
+  const anonymousPage = pathname === "/";
+
+  // One per-user stream per tab keeps every room's counts; the tab title shows their sum.
+  useRoomsUpdated(Boolean(session));
+  const totals = useUnreadTotals(Boolean(session));
+  useEffect(() => {
+    document.title = tabTitle(session ? totals.unread : 0, session ? totals.mentions : 0);
+  }, [session, totals.unread, totals.mentions]);
 
   // Logged-out visitors go to log in, and come back here afterwards.
   useEffect(() => {
-    if (!session && !publicPage) navigate(`/login?next=${encodeURIComponent(path)}`, { replace: true });
-  }, [session, publicPage, path]);
+    if (!session && !publicPage && !anonymousPage) navigate(`/login?next=${encodeURIComponent(path)}`, { replace: true });
+  }, [session, publicPage, anonymousPage, path]);
 
   if (publicPage) return <LoginPage key={pathname} mode={pathname === "/login" ? "login" : "register"} search={search} />;
-  if (!session) return null;
-
-  const canTeach = session.user.role === "Instructor" || session.user.role === "Staff";
+  if (!session && !anonymousPage) return null;
   return (
     <div className="app">
-      <header className="topbar">
-        <Link to="/" className="brand">
-          Educa Chat
-        </Link>
-        <nav aria-label="Main">
-          <Link to="/">Catalogue</Link>
-          <Link to="/my-courses">My courses</Link>
-          {canTeach && <Link to="/courses/new">New course</Link>}
-          {canTeach && <Link to="/admin/messages">Message admin</Link>}
-        </nav>
-        <div className="account">
-          <span aria-label="Logged in as">{session.user.username}</span>
-          <button
-            type="button"
-            className="secondary"
-            onClick={() => {
-              logOut();
-              navigate("/login", { replace: true });
-            }}
-          >
-            Log out
-          </button>
-        </div>
-      </header>
+      <TopBar />
       {route(pathname)}
     </div>
   );

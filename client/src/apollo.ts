@@ -7,25 +7,8 @@ import { RefreshTokenDocument } from "./auth/operations";
 import { loadSession, type Session } from "./auth/session";
 import { TokenKeeper } from "./auth/token-keeper";
 import { errorCode } from "./errors";
+import { ConnectionStatus } from "./connection";
 import { createSessionSocket } from "./session-socket";
-
-export type ConnectionState = "connecting" | "live" | "reconnecting";
-
-/** A tiny store React reads with useSyncExternalStore. */
-export class ConnectionStatus {
-  private state: ConnectionState = "connecting";
-  private listeners = new Set<() => void>();
-  get = (): ConnectionState => this.state;
-  subscribe = (listener: () => void): (() => void) => {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  };
-  set(state: ConnectionState): void {
-    if (state === this.state) return;
-    this.state = state;
-    this.listeners.forEach((l) => l());
-  }
-}
 
 export interface Api {
   client: ApolloClient;
@@ -43,9 +26,8 @@ export interface ApiHooks {
 }
 
 /** Capped exponential backoff with jitter, so a restarted server is found again quickly. */
-function backoff(retries: number): Promise<void> {
-  const ms = Math.min(500 * 2 ** retries, 10_000) + Math.random() * 500;
-  return new Promise((resolve) => setTimeout(resolve, ms));
+function backoffMs(retries: number): number {
+  return Math.min(500 * 2 ** retries, 10_000) + Math.random() * 500;
 }
 
 function wsUrl(): string {
@@ -104,16 +86,21 @@ export function createApi(session: Session | null, hooks: ApiHooks): Api {
       },
       expired: hooks.onUnauthenticated,
       retryAttempts: Infinity,
-      retryWait: backoff,
+      // The status shows when the next attempt comes, and cuts the wait short when the browser is back online.
+      retryWait: (retries) => connection.wait(backoffMs(retries)),
       shouldRetry: () => true, // a 4401 never gets here: graphql-ws treats it as final (see session-socket.ts)
     });
-    ws.on("connecting", () => connection.set(connectedOnce ? "reconnecting" : "connecting"));
+    ws.on("connecting", () => connection.connecting(connectedOnce));
     ws.on("connected", () => {
       connectedOnce = true;
-      connection.set("live");
+      connection.connected();
     });
-    ws.on("closed", () => connection.set(connectedOnce ? "reconnecting" : "connecting"));
+    ws.on("closed", (event) => connection.closed(connectedOnce, (event as { code?: number } | undefined)?.code));
   }
+  const online = () => connection.setOnline(true);
+  const offline = () => connection.setOnline(false);
+  window.addEventListener("online", online);
+  window.addEventListener("offline", offline);
 
   const errors = new ErrorLink(({ error, operation }) => {
     if (errorCode(error) !== "UNAUTHENTICATED") return;
@@ -139,6 +126,8 @@ export function createApi(session: Session | null, hooks: ApiHooks): Api {
     ws,
     connection,
     dispose: () => {
+      window.removeEventListener("online", online);
+      window.removeEventListener("offline", offline);
       keeper?.stop();
       void ws?.dispose();
       client.stop();

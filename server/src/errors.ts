@@ -27,14 +27,15 @@ export class UnauthenticatedError extends GraphQLError {
 
 /** One message for "no such course" and "not a member": probing learns nothing. */
 export class ForbiddenError extends GraphQLError {
-  constructor(message = "You are not allowed to do this.") {
-    super(message, { extensions: { code: ErrorCode.Forbidden } });
+  /** `reason` only where telling it discloses nothing the caller does not know (their own removal). */
+  constructor(message = "You are not allowed to do this.", reason?: string) {
+    super(message, { extensions: { code: ErrorCode.Forbidden, ...(reason ? { reason } : {}) } });
   }
 }
 
 export class BadUserInputError extends GraphQLError {
-  constructor(message: string, field?: string) {
-    super(message, { extensions: { code: ErrorCode.BadUserInput, ...(field ? { field } : {}) } });
+  constructor(message: string, field?: string, reason?: string) {
+    super(message, { extensions: { code: ErrorCode.BadUserInput, ...(field ? { field } : {}), ...(reason ? { reason } : {}) } });
   }
 }
 
@@ -44,7 +45,7 @@ export class BadUserInputError extends GraphQLError {
  */
 export class CannotResumeError extends GraphQLError {
   constructor() {
-    super("Cannot resume from that cursor: reload the room's history.", {
+    super("Cannot resume from that cursor (from another room, from the future, or too far back): reload the room's history.", {
       extensions: { code: ErrorCode.BadUserInput, field: "after", reason: "CANNOT_RESUME" },
     });
   }
@@ -65,6 +66,47 @@ export class ServiceUnavailableError extends GraphQLError {
         ...(asHttpStatus ? { http: { status: 503, headers: new Map([["retry-after", "1"]]) } } : {}),
       },
     });
+  }
+}
+
+/** Where a client can subscribe instead: a WebSocket subprotocol, or a streaming HTTP media type. */
+export interface SubscriptionTransport {
+  protocol: string;
+  path: string;
+  /** "websocket": open a WebSocket with `protocol` as its subprotocol; "http": send `Accept: <accept>`. */
+  transport: "websocket" | "http";
+  accept?: string;
+}
+
+/**
+ * A subscription sent as a plain HTTP request: its events need a streaming transport. 406, as
+ * for any request whose Accept names no format the answer could take.
+ */
+export class SubscriptionTransportError extends GraphQLError {
+  constructor(transports: SubscriptionTransport[]) {
+    const named = transports.map((t) => (t.transport === "websocket" ? `a WebSocket at ${t.path} (subprotocol ${t.protocol})` : `${t.protocol} (Accept: ${t.accept})`));
+    super(`Subscriptions are not served as plain HTTP requests: subscribe over ${named.join(" or ")}.`, {
+      extensions: { code: ErrorCode.BadUserInput, reason: "SUBSCRIPTION_TRANSPORT_REQUIRED", transports, http: { status: 406 } },
+    });
+  }
+}
+
+/**
+ * The server runs only the operations of its trusted-documents manifest, and this is not
+ * one of them: a document that cannot run, like one that does not validate.
+ */
+export class UntrustedDocumentError extends GraphQLError {
+  constructor() {
+    super("This server runs only its listed operations: send one by its id (extensions.persistedQuery.sha256Hash) or its exact text from the manifest.", {
+      extensions: { code: ErrorCode.ValidationFailed, reason: "UNTRUSTED_DOCUMENT" },
+    });
+  }
+}
+
+/** A document named by an id the server does not know; Apollo's clients match on this message and code. */
+export class PersistedQueryNotFoundError extends GraphQLError {
+  constructor() {
+    super("PersistedQueryNotFound", { extensions: { code: "PERSISTED_QUERY_NOT_FOUND" } });
   }
 }
 

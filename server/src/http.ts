@@ -1,35 +1,68 @@
 import { isUtf8 } from "node:buffer";
-import { randomUUID } from "node:crypto";
+import { randomUUID, timingSafeEqual } from "node:crypto";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
-import express, { type ErrorRequestHandler, type Express, type RequestHandler } from "express";
+import express, { type ErrorRequestHandler, type Express, type Request, type RequestHandler } from "express";
 import cors from "cors";
 import helmet from "helmet";
 import type { Registry } from "prom-client";
 import type { Logger } from "pino";
 import { ErrorCode } from "./errors.js";
 
-/** Origin policy shared by CORS and WebSocket upgrades. */
-export function makeOriginCheck(allowedOrigins: string[]) {
-  const allowed = new Set(allowedOrigins);
-  return (origin: string | undefined, host: string | undefined): boolean => {
+/**
+ * Origin policy shared by CORS and WebSocket upgrades: the configured origins only (by default
+ * the server's own). An Origin that merely equals the request's Host proves nothing: a rebound
+ * DNS name makes any page's origin equal the Host it is sent to.
+ */
+export function makeOriginCheck(allowedOrigins: () => string[]) {
+  return (origin: string | undefined): boolean => {
     // Non-browser clients (mobile apps, scripts) send no Origin; browsers always do.
     if (!origin) return true;
-    if (allowed.has(origin)) return true;
-    try {
-      return host !== undefined && new URL(origin).host === host;
-    } catch {
-      return false;
-    }
+    return allowedOrigins().includes(origin);
   };
+}
+
+/** /metrics on a listener of its own (METRICS_PORT), for operators' scrapers only. */
+export async function listenForMetrics(registry: Registry, options: { port: number | null; host: string }, logger: Logger): Promise<{ url: string; close(): Promise<void> }> {
+  const server = createServer((req, res) => {
+    if (req.method !== "GET" || req.url?.split("?")[0] !== "/metrics") {
+      res.writeHead(404, { "content-type": "text/plain" }).end("Not found\n");
+      return;
+    }
+    registry.metrics().then(
+      (text) => res.writeHead(200, { "content-type": registry.contentType }).end(text),
+      (err: unknown) => {
+        logger.error({ err }, "metrics failed");
+        res.writeHead(500).end();
+      },
+    );
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen({ port: options.port ?? 0, host: options.host }, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  const url = `http://${options.host.includes(":") ? `[${options.host}]` : options.host}:${port}`;
+  logger.info({ url: `${url}/metrics` }, "metrics listening");
+  return { url, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
 }
 
 export interface HttpOptions {
   logger: Logger;
-  allowedOrigins: string[];
+  isOriginAllowed: (origin: string | undefined) => boolean;
+  /** With a token, /metrics is also served on the main port to requests bearing it; without, not at all. */
+  metricsToken: string | null;
   maxBodyBytes: number;
   clientDist: string | null;
   readiness: () => Promise<{ ok: boolean; checks: Record<string, string> }>;
+  /** Operations named by id become their documents first (trusted-documents.ts). */
+  expandDocuments: RequestHandler;
+  /** Runs before `graphql`: subscriptions over HTTP (http-subscriptions.ts). */
+  subscriptions: RequestHandler;
+  /** Just before `graphql`: what it must not run (the trusted-documents mode). */
+  refuseDocuments: RequestHandler;
   graphql: RequestHandler;
   metrics: Registry;
 }
@@ -60,6 +93,27 @@ const bodyErrors: ErrorRequestHandler = (err: { type?: string; status?: number; 
           ? jsonError(400, "The request body is not valid UTF-8.", ErrorCode.BadUserInput)
           : jsonError(err.status && err.status < 500 ? err.status : 500, "Bad request.", ErrorCode.BadUserInput);
   res.status(status).json(body);
+};
+
+/**
+ * A browser opening /graphql: it names text/html itself and prefers it to JSON. Tools that
+ * send no Accept, or only wildcards (curl, CDNs, scripts), get the API.
+ */
+function wantsPage(req: Request): boolean {
+  const accept = req.headers.accept ?? "";
+  if (!/(^|[\s,])text\/html\s*(;|,|$)/i.test(accept) || req.query["query"] !== undefined || req.query["extensions"] !== undefined) return false;
+  return req.accepts(["application/json", "application/graphql-response+json", "text/html"]) === "text/html";
+}
+
+/**
+ * The one CSRF rule (docs/decisions/0004-csrf-and-get.md): a POST must say it is JSON. A page
+ * on another site can send a form or `text/plain` POST without asking, but not a JSON one: that
+ * needs a CORS preflight, which only ALLOWED_ORIGINS pass. GETs run queries only (Apollo
+ * refuses mutations over GET) and carry no credentials a browser would add by itself.
+ */
+const requireJsonPost: RequestHandler = (req, res, next) => {
+  if (req.method !== "POST" || req.is("application/json")) return next();
+  res.status(415).json(jsonError(415, "POST /graphql takes a JSON body: send Content-Type: application/json.", ErrorCode.BadUserInput).body);
 };
 
 export function createHttpApp(options: HttpOptions): Express {
@@ -104,9 +158,14 @@ export function createHttpApp(options: HttpOptions): Express {
     }),
   );
 
-  app.get("/metrics", async (_req, res) => {
-    res.type(options.metrics.contentType).send(await options.metrics.metrics());
-  });
+  if (options.metricsToken) {
+    const expected = Buffer.from(`Bearer ${options.metricsToken}`);
+    app.get("/metrics", async (req, res, next) => {
+      const given = Buffer.from(req.headers.authorization ?? "");
+      if (given.length !== expected.length || !timingSafeEqual(given, expected)) return next();
+      res.type(options.metrics.contentType).send(await options.metrics.metrics());
+    });
+  }
   app.get("/healthz", (_req, res) => {
     res.json({ status: "ok" });
   });
@@ -115,19 +174,22 @@ export function createHttpApp(options: HttpOptions): Express {
     res.status(result.ok ? 200 : 503).json({ status: result.ok ? "ok" : "unavailable", checks: result.checks });
   });
 
-  const isOriginAllowed = makeOriginCheck(options.allowedOrigins);
+  const { isOriginAllowed } = options;
   app.get("/graphql", (req, res, next) => {
-    const wantsPage = req.accepts(["text/html", "application/json"]) === "text/html" && !req.query["query"];
-    if (wantsPage && dist && existsSync(resolve(dist, "playground.html"))) return res.redirect(302, "/playground");
+    if (wantsPage(req) && dist && existsSync(resolve(dist, "playground.html"))) return res.redirect(302, "/playground");
     next();
   });
   app.use(
     "/graphql",
     cors((req, callback) => {
-      callback(null, { origin: isOriginAllowed(req.headers.origin, req.headers.host), maxAge: 600 });
+      callback(null, { origin: isOriginAllowed(req.headers.origin), maxAge: 600 });
     }),
+    requireJsonPost,
     express.json({ limit: options.maxBodyBytes, verify: requireUtf8 }),
     bodyErrors,
+    options.expandDocuments,
+    options.subscriptions,
+    options.refuseDocuments,
     options.graphql,
   );
 
@@ -141,7 +203,7 @@ export function createHttpApp(options: HttpOptions): Express {
   if (dist && existsSync(resolve(dist, "index.html"))) {
     app.use(express.static(dist, { index: false, maxAge: "1h" }));
     // The client routes in the browser: every other GET gets the app shell.
-    app.get(/^\/(?!graphql|healthz|readyz).*/, (_req, res) => {
+    app.get(/^\/(?!graphql|healthz|readyz|metrics).*/, (_req, res) => {
       res.setHeader("Cache-Control", "no-cache");
       res.sendFile(resolve(dist, "index.html"));
     });

@@ -15,6 +15,12 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly readMarkerWrites = new Counter({
+    name: "educa_chat_read_marker_writes_total",
+    help: "Read marker writes: markRead positions gathered per member and room, and markUnread.",
+    registers: [this.registry],
+  });
+
   readonly messagesSent = new Counter({
     name: "educa_chat_messages_sent_total",
     help: "Messages stored by sendMessage.",
@@ -63,6 +69,13 @@ export class Metrics {
   readonly publishFailures = new Counter({
     name: "educa_chat_publish_failures_total",
     help: "Stored messages whose publish failed (subscribers get them by gap fill or resume).",
+    registers: [this.registry],
+  });
+
+  readonly questionFirstStaffAnswer = new Histogram({
+    name: "educa_chat_question_first_staff_answer_seconds",
+    help: "From a course question being asked to its first answer from the instructor or staff.",
+    buckets: [30, 60, 300, 900, 1800, 3600, 3 * 3600, 12 * 3600, 24 * 3600, 3 * 24 * 3600],
     registers: [this.registry],
   });
 

@@ -5,6 +5,7 @@ import { freshSqlite, type TestDatabase } from "../support/databases.js";
 import { startServerProcess, type ServerProcess } from "../support/server-process.js";
 import { DEMO_PASSWORD, launchBrowser, messageInput, messagesWith, openRoom, roomPath, screenshot, send, demoServerEnv } from "../support/browser.js";
 import { openSqliteFile } from "../support/sqlite-file.js";
+import { storeMessagesSqlite } from "../support/stored-messages.js";
 
 let db: TestDatabase;
 let server: ServerProcess;
@@ -38,16 +39,19 @@ function seedBulk(): void {
     (sql.prepare("select id, username from users").all() as { id: number; username: string }[]).map((u) => [u.username, u.id]),
   );
   const authors = ["alice", "bob", "carol", "ada"];
-  const insert = sql.prepare(
-    "insert into messages (course_id, user_id, content, sent_on, deleted_at, deleted_by_id) values (?, ?, ?, ?, ?, ?)",
-  );
-  sql.transaction(() => {
-    for (let i = 0; i < BULK; i++) {
+  storeMessagesSqlite(
+    sql,
+    Array.from({ length: BULK }, (_, i) => {
       const sentOn = JAN + (i % 30) * DAY + i * 1000;
-      const deleted = i % 50 === 1;
-      insert.run(i % 3 === 0 ? 2 : 1, ids[authors[i % 4]!], bulkContent(i), sentOn, deleted ? sentOn + 60_000 : null, deleted ? ids["ada"] : null);
-    }
-  })();
+      return {
+        courseId: i % 3 === 0 ? 2 : 1,
+        userId: ids[authors[i % 4]!]!,
+        content: bulkContent(i),
+        sentOn: new Date(sentOn),
+        ...(i % 50 === 1 ? { deleted: { at: new Date(sentOn + 60_000), by: ids["ada"]! } } : {}),
+      };
+    }),
+  );
   sql.close();
 }
 

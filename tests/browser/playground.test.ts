@@ -1,9 +1,10 @@
+import { SignJWT } from "jose";
 import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freshSqlite, type TestDatabase } from "../support/databases.js";
+import { freshSqlite, TEST_SECRET, type TestDatabase } from "../support/databases.js";
 import { graphql } from "../support/graphql.js";
 import { startServerProcess, type ServerProcess } from "../support/server-process.js";
-import { DEMO_PASSWORD, launchBrowser, demoServerEnv } from "../support/browser.js";
+import { DEMO_PASSWORD, launchBrowser, demoServerEnv, openAs } from "../support/browser.js";
 
 const isLocal = (url: string) => ["127.0.0.1", "localhost", "[::1]"].includes(new URL(url).hostname);
 
@@ -119,15 +120,103 @@ describe("GraphiQL playground, served offline from our own build", () => {
     await context.close();
   });
 
-  it("prefills the headers with the token of the user logged into the web app", async () => {
+  const authBar = (page: Page): Locator => page.locator(".pg-auth");
+  /** Who the page says is logged in; wait on it with the context's timeout (logins hash passwords). */
+  const who = (page: Page): Locator => authBar(page).getByRole("status");
+
+  /** An Execute that shows something in the result pane; returns its text. */
+  async function result(page: Page, query: string, expected: string | RegExp): Promise<string> {
+    await run(page, query);
+    await resultPane(page).getByText(expected).first().waitFor();
+    return resultPane(page).innerText();
+  }
+
+  it("is linked from the web app's navigation and uses its session's token", async () => {
+    const page = await openAs(browser, server.url, "alice");
+    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "API playground" }).click();
+    await page.waitForURL((url) => url.pathname === "/playground");
+    await who(page).filter({ hasText: "Logged in as alice (from the web app)" }).waitFor();
+    expect(await result(page, "{ me { username } }", '"username": "alice"')).toContain('"username": "alice"');
+    await page.context().close();
+  });
+
+  it("logs in from the page, keeps the token across a reload, and logs out for good", async () => {
     const context = await offlineContext();
-    // Logged into the web app: the session it keeps in localStorage.
-    const session = { token: await token("alice"), user: { id: "1", username: "alice", role: "Student" } };
-    await context.addInitScript(`localStorage.setItem("educa-chat.session", ${JSON.stringify(JSON.stringify(session))})`);
     const page = await context.newPage();
     await page.goto(`${server.url}/playground`);
-    const headers = page.getByRole("region", { name: "Headers" }).locator(".graphiql-editor:not(.hidden) .CodeMirror-code");
-    await expect.poll(() => headers.innerText()).toContain(`Bearer ${session.token}`);
+    await who(page).filter({ hasText: "Not logged in" }).waitFor();
+    expect(await page.locator("body").innerText()).not.toContain("log in below");
+
+    const login = authBar(page).getByRole("form", { name: "Log in" });
+    await login.getByLabel("Username").fill("bob");
+    await login.getByLabel("Password").fill("not his password");
+    await login.getByRole("button", { name: "Log in" }).click();
+    await authBar(page).getByRole("alert").getByText("Wrong username or password.").waitFor();
+
+    await login.getByLabel("Password").fill(DEMO_PASSWORD);
+    await login.getByRole("button", { name: "Log in" }).click();
+    await who(page).filter({ hasText: "Logged in as bob" }).waitFor();
+    await result(page, "{ me { username } }", '"username": "bob"');
+
+    await page.reload();
+    await who(page).filter({ hasText: "Logged in as bob" }).waitFor();
+    await result(page, "{ myCourses { title } }", "Introduction to Python");
+
+    await authBar(page).getByRole("button", { name: "Log out" }).click();
+    await page.reload();
+    await who(page).filter({ hasText: "Not logged in" }).waitFor();
+    await result(page, "{ me { username } }", '"me": null');
+    await context.close();
+  });
+
+  it("takes a pasted token, and refuses one the server refuses", async () => {
+    const context = await offlineContext();
+    const page = await context.newPage();
+    await page.goto(`${server.url}/playground`);
+    const paste = authBar(page).getByRole("form", { name: "Use a token" });
+    await paste.getByLabel("Token").fill("not-a-token");
+    await paste.getByRole("button", { name: "Use token" }).click();
+    await authBar(page).getByRole("alert").getByText(/refused that token/).waitFor();
+    await paste.getByLabel("Token").fill(`Bearer ${await token("carol")}`);
+    await paste.getByRole("button", { name: "Use token" }).click();
+    await who(page).filter({ hasText: "Logged in as carol" }).waitFor();
+    await result(page, "{ me { username } }", '"username": "carol"');
+    await context.close();
+  });
+
+  it("drops an expired token, says so, and keeps the schema and public queries working", async () => {
+    const context = await offlineContext();
+    const now = Math.floor(Date.now() / 1000);
+    const expired = await new SignJWT({})
+      .setProtectedHeader({ alg: "HS256", typ: "JWT" })
+      .setSubject("2")
+      .setIssuer("educa-chat")
+      .setIssuedAt(now - 7200)
+      .setExpirationTime(now - 3600)
+      .sign(new TextEncoder().encode(TEST_SECRET));
+    await context.addInitScript(`localStorage.setItem("educa-chat.playground.auth", ${JSON.stringify(JSON.stringify({ token: expired, username: "alice" }))})`);
+    const page = await context.newPage();
+    await page.goto(`${server.url}/playground`);
+    // GraphiQL fetches the schema at once: the token is refused, dropped, and the fetch sent again without it.
+    await authBar(page).getByRole("alert").getByText(/refused your token .* so it was dropped/).waitFor();
+    await who(page).filter({ hasText: "Not logged in" }).waitFor();
+    await page.getByRole("button", { name: /Documentation Explorer/ }).click();
+    await page.getByRole("region", { name: "Documentation Explorer" }).getByText("Root Types").waitFor();
+    await result(page, "{ courses { title } }", "Introduction to Python");
+    // Dropped for good: a reload does not bring it back.
+    await page.reload();
+    await who(page).filter({ hasText: "Not logged in" }).waitFor();
+    await context.close();
+  });
+
+  it("answers an anonymous subscription with words, not a close code and a stack", async () => {
+    const context = await offlineContext();
+    const page = await context.newPage();
+    await page.goto(`${server.url}/playground`);
+    await who(page).filter({ hasText: "Not logged in" }).waitFor();
+    const text = await result(page, 'subscription { messageAdded(courseId: "1") { content } }', /log in first/);
+    expect(text).toContain("UNAUTHENTICATED");
+    expect(text).not.toMatch(/4401|CloseEvent|\bat \S+:\d+|Error:/);
     await context.close();
   });
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freshPostgres, freshRedisPrefix, TEST_SECRET, type TestDatabase } from "../support/databases.js";
+import { freshPostgres, freshRedisPrefix, TEST_SECRET, type TestDatabase, scrapeMetrics } from "../support/databases.js";
 import { graphql, TestSocket } from "../support/graphql.js";
 import { PrivateRedis } from "../support/redis-server.js";
 import { type ServerProcess, startServerProcess } from "../support/server-process.js";
@@ -16,7 +16,7 @@ const RECONNECTED_WITHIN_MS = 20_000;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function reconnects(url: string): Promise<number> {
-  const text = await (await fetch(`${url}/metrics`)).text();
+  const text = await scrapeMetrics(url);
   return Number(/^educa_chat_pubsub_reconnects_total (\d+)/m.exec(text)?.[1] ?? 0);
 }
 
@@ -177,7 +177,7 @@ describe("a publish lost on one instance's dead link, then silence", () => {
     const lost = await send("stored while the link is dead, then the room falls silent");
     expect(lost).toBeDefined();
     expect(Date.now() - began).toBeLessThan(3000);
-    expect(Number(/^educa_chat_publish_failures_total (\d+)/m.exec(await (await fetch(`${dying}/metrics`)).text())?.[1])).toBe(1);
+    expect(Number(/^educa_chat_publish_failures_total (\d+)/m.exec(await scrapeMetrics(dying))?.[1])).toBe(1);
     await sleep(6000);
     expect(received()).toEqual([live]);
     proxies[0]!.refusing = false;

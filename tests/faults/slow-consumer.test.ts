@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import type { Socket } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freshSqlite, TEST_SECRET, type TestDatabase } from "../support/databases.js";
+import { freshSqlite, TEST_SECRET, type TestDatabase, scrapeMetrics } from "../support/databases.js";
 import { graphql, TestSocket } from "../support/graphql.js";
 import { type ServerProcess, startServerProcess } from "../support/server-process.js";
 import { seedWorld, type World } from "../support/world.js";
@@ -23,7 +23,7 @@ const BODY_BYTES = Buffer.byteLength(BODY);
 const rssBytes = (pid: number) => Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1]) * 1024;
 
 async function openSockets(url: string): Promise<number> {
-  const text = await (await fetch(`${url}/metrics`)).text();
+  const text = await scrapeMetrics(url);
   return Number(/^educa_chat_websockets_open (\d+)/m.exec(text)?.[1]);
 }
 

@@ -1,27 +1,42 @@
+import { Writable } from "node:stream";
+import { pino, type Logger } from "pino";
 import { createApp, type App } from "../../server/src/app.js";
 import { loadConfig } from "../../server/src/config.js";
 import { createLogger } from "../../server/src/logger.js";
-import { freshSqlite, TEST_SECRET, type TestDatabase } from "./databases.js";
+import { freshSqlite, TEST_METRICS_TOKEN, TEST_SECRET, type TestDatabase } from "./databases.js";
 import { seedWorld, type World } from "./world.js";
 
 /** The real app, in this process, on a free port. */
-export async function startApp(env: Record<string, string>): Promise<App> {
+export async function startApp(env: Record<string, string>, logger?: Logger): Promise<App> {
   const config = loadConfig({
     NODE_ENV: "test",
     PORT: "0",
     HOST: "127.0.0.1",
     SECRET_KEY: TEST_SECRET,
+    METRICS_TOKEN: TEST_METRICS_TOKEN,
     SEED_DEMO: "false",
     CLIENT_DIST: "",
     ...env,
   });
-  return createApp(config, createLogger(process.env["TEST_LOG_LEVEL"] ?? "silent"));
+  return createApp(config, logger ?? createLogger(process.env["TEST_LOG_LEVEL"] ?? "silent"));
+}
+
+/** A logger that keeps every line it writes, for tests that check what the server logged. */
+export function recordingLogger(): { logger: Logger; lines: Record<string, unknown>[] } {
+  const lines: Record<string, unknown>[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      for (const line of String(chunk).split("\n")) if (line) lines.push(JSON.parse(line) as Record<string, unknown>);
+      done();
+    },
+  });
+  return { logger: pino({ level: "info" }, sink), lines };
 }
 
 /** A fresh SQLite file with the test world seeded (users, rooms, tokens), and the app on it. */
-export async function startSeededApp(env: Record<string, string> = {}): Promise<{ app: App; db: TestDatabase; world: World }> {
+export async function startSeededApp(env: Record<string, string> = {}, logger?: Logger): Promise<{ app: App; db: TestDatabase; world: World }> {
   const db = freshSqlite();
   const world = await seedWorld(db.url);
-  const app = await startApp({ DATABASE_URL: db.url, ...env });
+  const app = await startApp({ DATABASE_URL: db.url, ...env }, logger);
   return { app, db, world };
 }

@@ -45,3 +45,13 @@ export function freshRedisPrefix(): string {
 }
 
 export const TEST_SECRET = "test-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz";
+
+/** Every test server serves /metrics on its main port to requests bearing this (METRICS_TOKEN). */
+export const TEST_METRICS_TOKEN = "test-metrics-token-0123456789";
+
+/** Prometheus text from a test server. */
+export async function scrapeMetrics(baseUrl: string): Promise<string> {
+  const response = await fetch(`${baseUrl}/metrics`, { headers: { authorization: `Bearer ${TEST_METRICS_TOKEN}` } });
+  if (!response.ok) throw new Error(`/metrics answered ${response.status}`);
+  return response.text();
+}

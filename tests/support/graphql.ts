@@ -125,6 +125,15 @@ export class TestSocket extends RecordingSocket {
     this.send({ id, type: "complete" });
   }
 
+  private pings = 0;
+
+  /** Pings and waits for the pong: the server has read (and answered what it answers at once) everything sent before. */
+  async settle(timeoutMs = 5000): Promise<void> {
+    const mark = `settle-${++this.pings}`;
+    this.send({ type: "ping", payload: { mark } });
+    await this.waitFor(() => this.closed !== null || this.frames.some((f) => f.type === "pong" && f.payload?.mark === mark), timeoutMs);
+  }
+
   /** `next` payloads of one operation, in arrival order. */
   results(id: string): any[] {
     return this.frames.filter((f) => f.id === id && f.type === "next").map((f) => f.payload);

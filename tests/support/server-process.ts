@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { resolve } from "node:path";
 import { createInterface } from "node:readline";
+import { TEST_METRICS_TOKEN } from "./databases.js";
 
 export interface ServerProcess {
   url: string;
@@ -21,7 +22,7 @@ const entry = resolve("server/dist/main.js");
  */
 export function startServerProcess(env: Record<string, string>): Promise<ServerProcess> {
   const child = spawn(process.execPath, [entry], {
-    env: { ...process.env, PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "info", CLIENT_DIST: "", ...env },
+    env: { ...process.env, PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "info", CLIENT_DIST: "", METRICS_TOKEN: TEST_METRICS_TOKEN, ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   const logs: string[] = [];

@@ -45,7 +45,7 @@ export async function seedWorld(databaseUrl: string): Promise<World> {
     const tokens = {} as World["tokens"];
     const userIds = {} as World["userIds"];
     for (const [key, user] of entries) {
-      tokens[key] = await services.auth.tokens.issue(user.id);
+      tokens[key] = await services.auth.startSession(em, user.id);
       userIds[key] = String(user.id);
     }
     return { tokens, userIds, roomId: String(room.id), otherRoomId: String(other.id) };

@@ -9,6 +9,7 @@ import { EMPTY_FILTER, toMessageFilter, type AdminFilter } from "./filter";
 import { MessageFilterForm } from "./MessageFilterForm";
 import { MessageTable } from "./MessageTable";
 import { AdminMessagesDocument } from "./operations";
+import { CloseButton } from "../ui/CloseButton";
 
 export const ADMIN_PAGE_SIZE = 50;
 
@@ -88,14 +89,7 @@ function AdminMessages() {
         <p className="chips">
           <span className="chip">
             User: {filter.user.username}
-            <button
-              type="button"
-              className="link"
-              onClick={() => apply({ ...filter, user: null })}
-              aria-label={`Remove filter: user ${filter.user.username}`}
-            >
-              ×
-            </button>
+            <CloseButton label={`Remove filter: user ${filter.user.username}`} onClick={() => apply({ ...filter, user: null })} />
           </span>
         </p>
       )}

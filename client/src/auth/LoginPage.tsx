@@ -18,7 +18,8 @@ export function LoginPage({ mode, search }: { mode: "login" | "register"; search
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const usernameRef = useRef<HTMLInputElement>(null);
-  const ids = { username: useId(), password: useId() };
+  const ids = { username: useId(), password: useId(), usernameRules: useId(), passwordRules: useId() };
+  const signUp = mode === "register";
   const expired = new URLSearchParams(search).has("expired");
   const title = mode === "login" ? "Log in" : "Sign up";
 
@@ -59,7 +60,14 @@ export function LoginPage({ mode, search }: { mode: "login" | "register"; search
           required
           minLength={3}
           maxLength={32}
+          pattern={signUp ? "[A-Za-z0-9._\\-]{3,32}" : undefined}
+          aria-describedby={signUp ? ids.usernameRules : undefined}
         />
+        {signUp && (
+          <p id={ids.usernameRules} className="hint">
+            3 to 32 characters: letters, digits, dot (.), underscore (_) or hyphen (-).
+          </p>
+        )}
         <label htmlFor={ids.password}>Password</label>
         <input
           id={ids.password}
@@ -68,7 +76,13 @@ export function LoginPage({ mode, search }: { mode: "login" | "register"; search
           autoComplete={mode === "login" ? "current-password" : "new-password"}
           required
           minLength={8}
+          aria-describedby={signUp ? ids.passwordRules : undefined}
         />
+        {signUp && (
+          <p id={ids.passwordRules} className="hint">
+            At least 8 characters.
+          </p>
+        )}
         <div role="alert" className="error">
           {error}
         </div>
@@ -79,6 +93,9 @@ export function LoginPage({ mode, search }: { mode: "login" | "register"; search
       <p>
         {mode === "login" ? "No account yet? " : "Already have an account? "}
         <Link to={`${other}${search}`}>{mode === "login" ? "Sign up" : "Log in"}</Link>
+      </p>
+      <p>
+        <Link to="/">Browse the course catalogue</Link>
       </p>
     </main>
   );

@@ -38,3 +38,9 @@ export const RefreshTokenDocument = graphql(`
     }
   }
 `);
+
+export const LogoutDocument = graphql(`
+  mutation Logout {
+    logout
+  }
+`);

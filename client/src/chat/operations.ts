@@ -7,10 +7,40 @@ export const ChatMessageFragment = graphql(`
     courseId
     content
     sentOn
+    editedAt
     user {
       id
       username
+      role
     }
+    replyTo {
+      id
+      preview
+      deleted
+      user {
+        id
+        username
+      }
+    }
+    threadRootId
+    replyCount
+    lastReplyAt
+    reactions {
+      emoji
+      count
+      reactedByMe
+      # Who reacted, for the tooltip: the first few are enough to name; the count says the rest.
+      users(first: 10) {
+        id
+        username
+      }
+    }
+    mentions {
+      id
+      username
+      role
+    }
+    ...QuestionFields
   }
 `);
 
@@ -23,8 +53,8 @@ export const MessagesDocument = graphql(`
 `);
 
 export const SendMessageDocument = graphql(`
-  mutation SendMessage($courseId: ID!, $content: String!, $clientMessageId: String) {
-    sendMessage(courseId: $courseId, content: $content, clientMessageId: $clientMessageId) {
+  mutation SendMessage($courseId: ID!, $content: String!, $clientMessageId: String, $replyToId: ID) {
+    sendMessage(courseId: $courseId, content: $content, clientMessageId: $clientMessageId, replyToId: $replyToId) {
       ...ChatMessage
     }
   }
@@ -33,11 +63,48 @@ export const SendMessageDocument = graphql(`
 export const RoomEventsDocument = graphql(`
   subscription RoomEvents($courseId: ID!, $after: ID) {
     roomEvents(courseId: $courseId, after: $after) {
+      cursor
       kind
       messageId
       message {
         ...ChatMessage
       }
+      settings {
+        announcementOnly
+        slowModeSeconds
+      }
+    }
+  }
+`);
+
+export const EditMessageDocument = graphql(`
+  mutation EditMessage($messageId: ID!, $content: String!) {
+    editMessage(messageId: $messageId, content: $content) {
+      ...ChatMessage
+    }
+  }
+`);
+
+export const AddReactionDocument = graphql(`
+  mutation AddReaction($messageId: ID!, $emoji: String!) {
+    addReaction(messageId: $messageId, emoji: $emoji) {
+      ...ChatMessage
+    }
+  }
+`);
+
+export const RemoveReactionDocument = graphql(`
+  mutation RemoveReaction($messageId: ID!, $emoji: String!) {
+    removeReaction(messageId: $messageId, emoji: $emoji) {
+      ...ChatMessage
+    }
+  }
+`);
+
+export const ThreadDocument = graphql(`
+  query Thread($messageId: ID!, $last: Int, $before: ID) {
+    thread(messageId: $messageId, last: $last, before: $before) {
+      ...ChatMessage
     }
   }
 `);

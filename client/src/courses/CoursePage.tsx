@@ -1,6 +1,6 @@
 import { useQuery } from "@apollo/client/react";
 import { useUser } from "../auth/session";
-import { describeError } from "../errors";
+import { describeError, REMOVED_EXPLANATION } from "../errors";
 import { Link } from "../router";
 import { EnrollButton } from "./EnrollButton";
 import { LeaveCourseButton } from "./LeaveCourseButton";
@@ -37,6 +37,8 @@ export function CoursePage({ courseId }: { courseId: string }) {
           <Link to={`/courses/${course.id}/chat`} className="button">
             Course chat room
           </Link>
+        ) : course?.isRemoved ? (
+          <p className="notice">{REMOVED_EXPLANATION}</p>
         ) : (
           <EnrollButton courseId={course.id} title={course.title} />
         )}

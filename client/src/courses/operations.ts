@@ -7,6 +7,7 @@ export const CourseSummaryFragment = graphql(`
     title
     overview
     isMember
+    isRemoved
     owner {
       id
       username
@@ -24,8 +25,9 @@ export const CoursesDocument = graphql(`
 
 export const MyCoursesDocument = graphql(`
   query MyCourses {
-    myCourses {
+    myCourses(orderBy: ACTIVITY) {
       ...CourseSummary
+      ...CourseReadState
     }
   }
 `);

@@ -2,17 +2,22 @@ import { GraphiQL } from "graphiql";
 import "graphiql/style.css";
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
-import { loadSession } from "../auth/session";
+import { AuthBar } from "./AuthBar";
+import { AuthStore } from "./auth-store";
 import { createPlaygroundFetcher } from "./fetcher";
+import "./playground.css";
 
 const DEFAULT_QUERY = `# Educa Chat API playground.
 #
-# Log in below (or in the web app, which fills in your token here), then put
-# {"Authorization": "Bearer <token>"} in the Headers tab. Subscriptions run
-# over WebSocket (graphql-transport-ws) with the same header.
+# Log in at the top (or paste a token): every request
+# then carries it, and the page keeps it across reloads.
+# An Authorization header in the Headers tab wins.
+# Queries and mutations go over HTTP, subscriptions
+# over the WebSocket (graphql-transport-ws).
 #
-# mutation { login(username: "alice", password: "…") { token } }
-# subscription { messageAdded(courseId: "1") { content user { username } } }
+# subscription {
+#   messageAdded(courseId: "1") { content user { username } }
+# }
 
 {
   courses {
@@ -25,20 +30,16 @@ const DEFAULT_QUERY = `# Educa Chat API playground.
 const root = document.getElementById("root");
 if (!root) throw new Error("#root missing from playground.html");
 
-// Logged into the web app: the playground starts with that token in its headers.
-const token = loadSession()?.token;
-const headers = token ? JSON.stringify({ Authorization: `Bearer ${token}` }, null, 2) : undefined;
-const fetcher = createPlaygroundFetcher();
+const store = new AuthStore();
+const fetcher = createPlaygroundFetcher(store);
 
 createRoot(root).render(
   <StrictMode>
-    <GraphiQL
-      fetcher={fetcher}
-      defaultQuery={DEFAULT_QUERY}
-      headers={headers}
-      defaultHeaders={headers}
-      defaultEditorToolsVisibility="headers"
-      isHeadersEditorEnabled
-    />
+    <div className="pg">
+      <AuthBar store={store} />
+      <main className="pg-graphiql">
+        <GraphiQL fetcher={fetcher} defaultQuery={DEFAULT_QUERY} defaultEditorToolsVisibility="headers" isHeadersEditorEnabled />
+      </main>
+    </div>
   </StrictMode>,
 );

@@ -23,7 +23,7 @@ export class AuthResolver {
 
   @Mutation(() => AuthPayload, { description: "Creates a student account and logs it in." })
   register(@Args(() => CredentialsArgs) { username, password }: CredentialsArgs, @Ctx() ctx: Context): Promise<AuthPayload> {
-    return ctx.services.auth.register(ctx.em, username, password);
+    return ctx.services.auth.register(ctx.em, username, password, ctx.clientAddress);
   }
 
   @Mutation(() => AuthPayload, { description: "Exchanges a username and password for a token." })
@@ -34,11 +34,33 @@ export class AuthResolver {
   @Authorized()
   @Mutation(() => AuthPayload, {
     description:
-      "Exchanges the request's still-valid token for a new one valid for a full TOKEN_TTL, with the user as stored now. " +
-      "An expired or invalid token is UNAUTHENTICATED: log in again. Open sockets keep their old token until it expires (4401); reconnect with the new one.",
+      "Exchanges the request's still-valid token for the next one of its session, valid for a full TOKEN_TTL but never past " +
+      "the session's maximum age (SESSION_MAX_AGE after the login), with the user as stored now. The presented token stops " +
+      "counting a minute later, and sockets opened with it are then closed with 4401: reconnect with the new one. " +
+      "An expired, revoked or invalid token, or a session past its maximum age, is UNAUTHENTICATED: log in again.",
   })
   refreshToken(@Ctx() ctx: Context): Promise<AuthPayload> {
-    return ctx.services.auth.refresh(ctx.em, requireUser(ctx).id);
+    requireUser(ctx);
+    return ctx.services.auth.refresh(ctx.em, ctx.claims!);
+  }
+
+  @Authorized()
+  @Mutation(() => Boolean, {
+    description: "Logs this device out: the request's token and its session stop counting at once, and its open sockets close with 4401, on every instance.",
+  })
+  async logout(@Ctx() ctx: Context): Promise<boolean> {
+    requireUser(ctx);
+    await ctx.services.auth.logout(ctx.em, ctx.claims!);
+    return true;
+  }
+
+  @Authorized()
+  @Mutation(() => Boolean, {
+    description: "Logs every device of the current user out: all their tokens stop counting and their open sockets close with 4401, on every instance.",
+  })
+  async logoutEverywhere(@Ctx() ctx: Context): Promise<boolean> {
+    await ctx.services.auth.logoutEverywhere(ctx.em, requireUser(ctx).id);
+    return true;
   }
 
   @Authorized(Role.Staff)

@@ -4,12 +4,14 @@ import { LRUCache } from "lru-cache";
 import { z } from "zod";
 import { Coalescer } from "../db/coalescer.js";
 import { BadUserInputError, UnauthenticatedError } from "../errors.js";
-import { parseInput } from "../validation.js";
-import type { CurrentUser } from "./current-user.js";
-import type { Logger } from "pino";
 import type { RoomBus } from "../realtime/room-bus.js";
+import { isStorableText, parseInput } from "../validation.js";
+import type { AuthChangeNotice, AuthFeed } from "./auth-feed.js";
+import { fetchSurvivingForget } from "./cache-fetch.js";
+import type { CurrentUser } from "./current-user.js";
 import type { LoginThrottle } from "./login-throttle.js";
-import type { TokenService } from "./tokens.js";
+import { sessionDeadline, type Sessions } from "./sessions.js";
+import type { TokenClaims, TokenService } from "./tokens.js";
 import { Role, User } from "./user.entity.js";
 
 export const usernameSchema = z
@@ -24,6 +26,9 @@ export const passwordSchema = z
   .min(8, "Password must be at least 8 characters.")
   .max(256, "Password must be at most 256 characters.");
 
+/** What a login may be looked up with: anything storable (a wrong name is just a wrong name). */
+const loginNameSchema = z.string().max(256, "Wrong username or password.").refine(isStorableText, "A username is well-formed text without NUL characters.");
+
 const hashOptions = { type: argon2.argon2id } as const;
 
 export interface AuthResult {
@@ -31,42 +36,68 @@ export interface AuthResult {
   user: User;
 }
 
-/** The bus topic (room 0) on which a role change tells every instance to forget its snapshot. */
-export const USERS_TOPIC = "users";
-export const USERS_ROOM = 0;
+/** Who a request or socket acts for, as checked now. */
+export interface Authenticated {
+  user: CurrentUser;
+  /** When the credentials stop counting (ms): the token's expiry, its session's end or grace. */
+  until: number;
+}
+
+interface UserState extends CurrentUser {
+  tokensValidAfter: number | null;
+}
+
+function stateOf(user: User): UserState {
+  return { id: user.id, username: user.username, role: user.role, tokensValidAfter: user.tokensValidAfter?.getTime() ?? null };
+}
 
 /**
- * How long a request may see a user as they were read. Every HTTP request names its user, and
- * reading the row each time was a fifth of a small request's cost. Changes made through the
- * server are seen at once on every instance (see forgetUser); the manage command reaches
- * running servers only when this runs out.
+ * Accounts, logins and sessions. Every request and every socket operation asks `check` who its
+ * token stands for now: users and sessions are cached, and the cache entry goes the moment a
+ * change is made anywhere (the auth feed), so a role change or a logout counts at once here and
+ * within a second on every other instance.
  */
-export const USER_SNAPSHOT_TTL_MS = 30_000;
-
 export class AuthService {
   // A real hash to verify against when the username is unknown, so both paths take as long.
   private readonly decoyHash: Promise<string> = argon2.hash("decoy-password-for-timing", hashOptions);
 
-  /** Concurrent lookups of one user share one read; a missing user is not kept. */
-  private readonly snapshots = new LRUCache<number, CurrentUser, EntityManager>({
+  private readonly users = new LRUCache<number, UserState, EntityManager>({
     max: 100_000,
-    ttl: USER_SNAPSHOT_TTL_MS,
+    ttl: 5 * 60_000,
     fetchMethod: async (id, _stale, { context: em }) => (await this.userReads.run({ id, em })) ?? undefined,
   });
 
   /** Reads of users not kept (a reconnect storm's sockets) coalesced into one query per batch. */
-  private readonly userReads = new Coalescer<{ id: number; em: EntityManager }, CurrentUser | null>(async (reads) => {
+  private readonly userReads = new Coalescer<{ id: number; em: EntityManager }, UserState | null>(async (reads) => {
     // Outside the request's identity map: nothing the request flushes later can touch the rows.
     const ids = [...new Set(reads.map((r) => r.id))];
     const users = await reads[0]!.em.find(User, { id: { $in: ids } }, { disableIdentityMap: true });
-    const byId = new Map(users.map((user) => [user.id, snapshotOf(user)]));
+    const byId = new Map(users.map((user) => [user.id, stateOf(user)]));
     return reads.map((r) => byId.get(r.id) ?? null);
   });
+
+  private readonly watchers = new Map<number, Set<() => void>>();
+  private readonly changeListeners = new Set<(change: AuthChangeNotice) => void>();
+  private bus: RoomBus | undefined;
 
   constructor(
     readonly tokens: TokenService,
     private readonly throttle: LoginThrottle,
-  ) {}
+    readonly sessions: Sessions,
+    private readonly feed: AuthFeed,
+  ) {
+    feed.on((change) => this.applyChange(change));
+  }
+
+  /** Follows changes made on other instances and by the manage commands. */
+  async follow(bus: RoomBus | undefined): Promise<void> {
+    this.bus = bus;
+    await this.feed.start(bus);
+  }
+
+  stopFollowing(): void {
+    this.feed.stop();
+  }
 
   async createUser(em: EntityManager, username: string, password: string, role = Role.Student): Promise<User> {
     const name = parseInput(usernameSchema, username, "username");
@@ -89,106 +120,128 @@ export class AuthService {
     return user;
   }
 
-  async register(em: EntityManager, username: string, password: string): Promise<AuthResult> {
+  async register(em: EntityManager, username: string, password: string, address: string): Promise<AuthResult> {
+    // Checked before the counted part, so a typo does not use up the address's allowance.
+    parseInput(usernameSchema, username, "username");
+    parseInput(passwordSchema, password, "password");
+    await this.throttle.admitRegistration(address);
     const user = await this.createUser(em, username, password, Role.Student);
-    return { user, token: await this.tokens.issue(user.id) };
+    return { user, token: await this.sessions.start(em, user.id) };
   }
 
-  async login(em: EntityManager, username: string, password: string, address?: string): Promise<AuthResult> {
-    const key = typeof username === "string" ? username.trim().toLowerCase() : "";
+  async login(em: EntityManager, username: unknown, password: unknown, address: string): Promise<AuthResult> {
+    const key = parseInput(loginNameSchema, username, "username").trim().toLowerCase();
+    if (typeof password !== "string") throw new BadUserInputError("Wrong username or password.");
     await this.throttle.admit(key, address);
     const user = await em.findOne(User, { usernameKey: key }, { populate: ["passwordHash"] });
     const hash = user?.passwordHash ?? (await this.decoyHash);
     const matches = await argon2.verify(hash, password).catch(() => false);
     if (!user || !matches) {
-      await this.throttle.failed(key);
+      await this.throttle.failed(key, address);
       throw new BadUserInputError("Wrong username or password.");
     }
-    return { user, token: await this.tokens.issue(user.id) };
+    await this.throttle.succeeded(key, address);
+    return { user, token: await this.sessions.start(em, user.id) };
+  }
+
+  /** A session for a user, without a password (seeding, tests, benchmarks). */
+  startSession(em: EntityManager, userId: number): Promise<string> {
+    return this.sessions.start(em, userId);
   }
 
   /**
-   * A new token for a user whose token is still valid, with a full TOKEN_TTL. The user is read
-   * again, so a deleted account cannot renew and a changed role shows in the answer.
+   * The session's next token, valid for a full TOKEN_TTL but never past the session's maximum
+   * age; the presented token stops counting a minute later. The user is read again, so a
+   * deleted account cannot renew and a changed role shows in the answer.
    */
-  async refresh(em: EntityManager, userId: number): Promise<AuthResult> {
-    await this.throttle.admitRenewal(userId);
-    const user = await em.findOne(User, { id: userId });
+  async refresh(em: EntityManager, claims: TokenClaims): Promise<AuthResult> {
+    await this.throttle.admitRenewal(claims.userId);
+    const user = await em.findOne(User, { id: claims.userId });
     if (!user) throw new UnauthenticatedError();
-    this.snapshots.set(user.id, snapshotOf(user));
-    return { user, token: await this.tokens.issue(user.id) };
+    const { token, changed } = await this.sessions.renew(em, claims);
+    if (changed) await this.feed.announce(changed, this.bus);
+    return { user, token };
+  }
+
+  /** This device: its token (and the session's other generations) stop counting everywhere. */
+  async logout(em: EntityManager, claims: TokenClaims): Promise<void> {
+    if (!claims.session) return this.logoutEverywhere(em, claims.userId);
+    await this.feed.announce(await this.sessions.revoke(em, claims.userId, claims.session.id), this.bus);
+  }
+
+  async logoutEverywhere(em: EntityManager, userId: number): Promise<void> {
+    await this.feed.announce(await this.sessions.revokeAll(em, userId), this.bus);
   }
 
   async setRole(em: EntityManager, username: string, role: Role): Promise<User> {
-    const user = await em.findOne(User, { usernameKey: username.trim().toLowerCase() });
-    if (!user) throw new BadUserInputError("No such user.", "username");
-    user.role = role;
-    await em.flush();
-    this.forgetUser(user.id);
-    await this.onUserChanged?.(user.id);
+    const key = parseInput(loginNameSchema, username, "username").trim().toLowerCase();
+    const { user, changed } = await em.transactional(async (tx) => {
+      const found = await tx.findOne(User, { usernameKey: key });
+      if (!found) throw new BadUserInputError("No such user.", "username");
+      found.role = role;
+      return { user: found, changed: this.feed.record(tx, found.id) };
+    });
+    await this.feed.announce(changed, this.bus);
     return user;
   }
 
-  /** Set by followChanges: tells the other instances (the manage commands have no one to tell). */
-  private onUserChanged?: (userId: number) => Promise<void>;
-
-  /**
-   * Role changes made on any instance reach every instance's snapshots. Subscribing is retried
-   * while the bus is down (the server still starts); returns the way to stop.
-   */
-  followChanges(bus: RoomBus, logger: Logger): () => void {
-    let stopped = false;
-    let unsubscribe: (() => void) | null = null;
-    const attempt = () => {
-      bus
-        .subscribe<{ userId: number }>(USERS_TOPIC, USERS_ROOM, (change) => this.forgetUser(change.userId), () => this.forgetAllUsers())
-        .then(
-          (stop) => {
-            if (stopped) return stop();
-            unsubscribe = stop;
-            this.forgetAllUsers(); // whatever changed before we listened
-          },
-          (err: unknown) => {
-            logger.warn({ err: err instanceof Error ? err.message : err }, "user changes not followed yet; retrying");
-            if (!stopped) setTimeout(attempt, 2000).unref();
-          },
-        );
-    };
-    attempt();
-    this.onUserChanged = (userId) =>
-      bus.publish(USERS_TOPIC, USERS_ROOM, { userId }).catch((err: unknown) => {
-        // Stored already; other instances see it when their snapshot runs out.
-        logger.warn({ err, userId }, "user change not published");
-      });
-    return () => {
-      stopped = true;
-      unsubscribe?.();
-    };
-  }
-
-  /** The next request of this user reads their row again. */
-  forgetUser(userId: number): void {
-    this.snapshots.delete(userId);
-  }
-
-  /** After a pub/sub outage a change may have been missed: every user is read again. */
-  forgetAllUsers(): void {
-    this.snapshots.clear();
+  /** The token's claims when its signature and expiry hold; whether it still counts is `check`'s. */
+  async verify(token: string): Promise<TokenClaims | null> {
+    const result = await this.tokens.verify(token);
+    return result.ok ? result.claims : null;
   }
 
   /**
-   * Resolves a bearer token to the user it names; null when the token or user is not valid.
-   * `fresh` reads the row even when a snapshot is kept (and keeps the new one).
+   * Who these claims stand for now, and until when; null when they no longer count. `fresh`
+   * reads the rows even when cached (a new connection: it also finds out whether the database
+   * answers before the client settles in).
    */
-  async userForToken(em: EntityManager, token: string, options: { fresh?: boolean } = {}): Promise<(CurrentUser & { expiresAt: Date }) | null> {
-    const check = await this.tokens.verify(token);
-    if (!check.ok) return null;
-    const user = await this.snapshots.fetch(check.claims.userId, { context: em, forceRefresh: options.fresh === true });
+  async check(em: EntityManager, claims: TokenClaims, options: { fresh?: boolean } = {}): Promise<Authenticated | null> {
+    const fresh = options.fresh === true;
+    const [user, session] = await Promise.all([
+      (!fresh && this.users.get(claims.userId)) || fetchSurvivingForget(this.users, claims.userId, em, fresh),
+      claims.session ? (!fresh && this.sessions.peek(claims.session.id)) || this.sessions.state(em, claims.session.id, fresh) : undefined,
+    ]);
     if (!user) return null;
-    return { ...user, expiresAt: check.claims.expiresAt };
+    if (!claims.session && user.tokensValidAfter !== null && claims.issuedAt.getTime() < user.tokensValidAfter) return null;
+    const until = sessionDeadline(claims, session);
+    if (until === null) return null;
+    return { user: { id: user.id, username: user.username, role: user.role }, until };
   }
-}
 
-function snapshotOf(user: User): CurrentUser {
-  return { id: user.id, username: user.username, role: user.role };
+  /** The user as they are now (their role may have changed since a stream started). */
+  async currentUser(em: EntityManager, userId: number): Promise<CurrentUser | null> {
+    const user = this.users.get(userId) ?? (await fetchSurvivingForget(this.users, userId, em, false));
+    return user ? { id: user.id, username: user.username, role: user.role } : null;
+  }
+
+  /**
+   * Calls `onChange` whenever something about the user changes (role, sessions), here or on
+   * another instance: long-lived streams check again what the user may still see.
+   */
+  watch(userId: number, onChange: () => void): () => void {
+    let set = this.watchers.get(userId);
+    if (!set) this.watchers.set(userId, (set = new Set()));
+    set.add(onChange);
+    return () => {
+      set.delete(onChange);
+      if (set.size === 0 && this.watchers.get(userId) === set) this.watchers.delete(userId);
+    };
+  }
+
+  /** Every change, after the caches dropped it: the transport re-checks the sockets concerned. */
+  onChange(listener: (change: AuthChangeNotice) => void): () => void {
+    this.changeListeners.add(listener);
+    return () => this.changeListeners.delete(listener);
+  }
+
+  private applyChange(change: AuthChangeNotice): void {
+    this.users.delete(change.userId);
+    if (change.sessionId) this.sessions.forget(change.sessionId);
+    else this.sessions.forgetUser(change.userId);
+    for (const listener of this.changeListeners) listener(change);
+    for (const onChange of this.watchers.get(change.userId) ?? []) onChange();
+  }
+
+
 }

@@ -1,10 +1,17 @@
 import { errors, jwtVerify, SignJWT } from "jose";
+import { LRUCache } from "lru-cache";
 
 const ISSUER = "educa-chat";
 const ALGORITHM = "HS256";
 
 export interface TokenClaims {
   userId: number;
+  /**
+   * The session the token belongs to, and which of its renewals issued it. Null for a token
+   * issued before sessions existed: valid until it expires, renewed into a session.
+   */
+  session: { id: string; generation: number } | null;
+  issuedAt: Date;
   expiresAt: Date;
 }
 
@@ -19,22 +26,25 @@ const VERIFIED_CACHE_SIZE = 10_000;
 export class TokenService {
   private readonly key: Uint8Array;
   // Only successful checks are kept (a forged token is never cached), and a hit still honours expiry.
-  private readonly verified = new Map<string, TokenClaims>();
+  private readonly verified = new LRUCache<string, TokenClaims>({ max: VERIFIED_CACHE_SIZE });
 
   constructor(
     secretKey: string,
-    private readonly ttlSeconds: number,
+    readonly ttlSeconds: number,
   ) {
     this.key = new TextEncoder().encode(secretKey);
   }
 
-  async issue(userId: number): Promise<string> {
-    return new SignJWT({})
+  /** A token for one renewal of a session, expiring after TOKEN_TTL or when the session ends. */
+  async issue(userId: number, session: { id: string; generation: number }, sessionEndsAt: Date): Promise<string> {
+    const now = Math.floor(Date.now() / 1000);
+    const exp = Math.min(now + this.ttlSeconds, Math.floor(sessionEndsAt.getTime() / 1000));
+    return new SignJWT({ sid: session.id, gen: session.generation })
       .setProtectedHeader({ alg: ALGORITHM, typ: "JWT" })
       .setSubject(String(userId))
       .setIssuer(ISSUER)
-      .setIssuedAt()
-      .setExpirationTime(`${this.ttlSeconds}s`)
+      .setIssuedAt(now)
+      .setExpirationTime(exp)
       .sign(this.key);
   }
 
@@ -46,10 +56,7 @@ export class TokenService {
       return { ok: false, reason: "expired" };
     }
     const check = await this.check(token);
-    if (check.ok) {
-      if (this.verified.size >= VERIFIED_CACHE_SIZE) this.verified.delete(this.verified.keys().next().value as string);
-      this.verified.set(token, check.claims);
-    }
+    if (check.ok) this.verified.set(token, check.claims);
     return check;
   }
 
@@ -61,10 +68,16 @@ export class TokenService {
         requiredClaims: ["sub", "exp", "iat"],
       });
       const userId = Number(payload.sub);
-      if (!Number.isSafeInteger(userId) || userId < 1 || payload.exp === undefined) {
+      if (!Number.isSafeInteger(userId) || userId < 1 || payload.exp === undefined || payload.iat === undefined) {
         return { ok: false, reason: "invalid" };
       }
-      return { ok: true, claims: { userId, expiresAt: new Date(payload.exp * 1000) } };
+      const { sid, gen } = payload as { sid?: unknown; gen?: unknown };
+      let session: TokenClaims["session"] = null;
+      if (sid !== undefined || gen !== undefined) {
+        if (typeof sid !== "string" || !Number.isSafeInteger(gen)) return { ok: false, reason: "invalid" };
+        session = { id: sid, generation: gen as number };
+      }
+      return { ok: true, claims: { userId, session, issuedAt: new Date(payload.iat * 1000), expiresAt: new Date(payload.exp * 1000) } };
     } catch (err) {
       return { ok: false, reason: err instanceof errors.JWTExpired ? "expired" : "invalid" };
     }

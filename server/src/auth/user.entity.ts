@@ -35,4 +35,8 @@ export class User {
   @Index()
   @Property({ type: "datetime" })
   createdAt: Date = new Date();
+
+  /** "Log out everywhere": tokens issued before this are refused, with or without a session. */
+  @Property({ type: "datetime", nullable: true })
+  tokensValidAfter: Date | null = null;
 }

@@ -6,10 +6,11 @@ import { type CurrentUser, isStaff } from "../auth/current-user.js";
 import { User } from "../auth/user.entity.js";
 import { intArray } from "../db/room-lock.js";
 import { SqliteConnection } from "../db/sqlite-connection.js";
-import { BadUserInputError, ForbiddenError } from "../errors.js";
+import { ForbiddenError } from "../errors.js";
 import { parseId } from "../ids.js";
 import { isStorableText, parseInput } from "../validation.js";
 import { Course } from "./course.entity.js";
+import { CourseRemoval } from "./course-removal.entity.js";
 
 const storable = "Must be well-formed Unicode text without NUL characters.";
 const titleSchema = z.string().trim().min(1, "Title must not be empty.").max(200, "Title must be at most 200 characters.").refine(isStorableText, storable);
@@ -22,6 +23,8 @@ function slugFor(title: string): string {
 
 export interface RoomAccess {
   courseId: number;
+  /** The course's instructor. */
+  ownerId: number;
   /** Staff or the course's owner: may moderate, is exempt from slow mode and announcement-only. */
   moderator: boolean;
   announcementOnly: boolean;
@@ -60,12 +63,30 @@ export function roomAccessFor(courseId: number, course: Omit<RoomRow, "enrolled"
       if (!course) return [user.id, null];
       const moderator = isStaff(user) || Number(course.owner_id) === user.id;
       if (!moderator && !enrolled.has(user.id)) return [user.id, null];
-      return [user.id, { courseId, moderator, announcementOnly: truthy(course.announcement_only), slowModeSeconds: Number(course.slow_mode_seconds) }];
+      return [
+        user.id,
+        { courseId, ownerId: Number(course.owner_id), moderator, announcementOnly: truthy(course.announcement_only), slowModeSeconds: Number(course.slow_mode_seconds) },
+      ];
     }),
   );
 }
 
+/** How the features built on courses take part in them, without courses knowing them (services.ts sets them). */
+export interface CourseHooks {
+  /** A user just joined a course. */
+  enrolled?: (em: EntityManager, userId: number, courseId: number) => Promise<void>;
+  /** When each room last had activity the user may see (ms since the epoch). */
+  activity?: (em: EntityManager, user: CurrentUser, courseIds: number[]) => Promise<Map<number, number>>;
+  /** myCourses found these courses and will resolve these of their fields: work on them may start now. */
+  listed?: (em: EntityManager, user: CurrentUser, courseIds: number[], fields: ReadonlySet<string>) => void;
+}
+
+/** How myCourses is ordered. */
+export type CourseOrderData = "ID" | "ACTIVITY";
+
 export class CourseService {
+  readonly hooks: CourseHooks = {};
+
   async catalogue(em: EntityManager): Promise<Course[]> {
     return em.find(Course, {}, { populate: ["owner"], orderBy: { id: "asc" } });
   }
@@ -75,12 +96,18 @@ export class CourseService {
     return courseId === null ? null : em.findOne(Course, { id: courseId }, { populate: ["owner"] });
   }
 
-  async myCourses(em: EntityManager, user: CurrentUser): Promise<Course[]> {
-    return em.find(
+  async myCourses(em: EntityManager, user: CurrentUser, order: CourseOrderData = "ID", fields: ReadonlySet<string> = new Set()): Promise<Course[]> {
+    const courses = await em.find(
       Course,
       { $or: [{ owner: user.id }, { students: user.id }] },
       { populate: ["owner"], orderBy: { id: "asc" } },
     );
+    this.hooks.listed?.(em, user, courses.map((c) => c.id), fields);
+    if (order !== "ACTIVITY" || !this.hooks.activity) return courses;
+    const at = await this.hooks.activity(em, user, courses.map((c) => c.id));
+    const when = (c: Course) => at.get(c.id) ?? c.createdAt.getTime();
+    // Latest first; a tie (same millisecond) by the newer course.
+    return courses.sort((a, b) => when(b) - when(a) || b.id - a.id);
   }
 
   /** Ids of the courses the user teaches or is enrolled in. */
@@ -107,7 +134,7 @@ export class CourseService {
     if (!row) return null;
     const moderator = isStaff(user) || Number(row.owner_id) === user.id;
     if (!moderator && !truthy(row.enrolled)) return null;
-    return { courseId, moderator, announcementOnly: truthy(row.announcement_only), slowModeSeconds: Number(row.slow_mode_seconds) };
+    return { courseId, ownerId: Number(row.owner_id), moderator, announcementOnly: truthy(row.announcement_only), slowModeSeconds: Number(row.slow_mode_seconds) };
   }
 
   /** roomAccess for many users of one room in one query (a room's reconnect storm). */
@@ -164,9 +191,11 @@ export class CourseService {
     }
   }
 
+  /** Joins a course. A missing course is the room guard's FORBIDDEN; so is a removed student's attempt, with a reason. */
   async enroll(em: EntityManager, user: CurrentUser, courseId: unknown): Promise<Course> {
     const course = await this.find(em, courseId);
-    if (!course) throw new BadUserInputError("There is no such course.", "courseId");
+    if (!course) throw new ForbiddenError();
+    if (await this.wasRemoved(em, user.id, course.id)) throw new RemovedFromCourseError();
     const alreadyIn = course.owner.id === user.id || (await em.count(Course, { id: course.id, students: user.id })) > 0;
     if (!alreadyIn) {
       course.students.add(em.getReference(User, user.id));
@@ -176,7 +205,25 @@ export class CourseService {
         // A concurrent enroll of the same user won the race: the result is the same.
         if (!(err instanceof UniqueConstraintViolationException)) throw err;
       }
+      await this.hooks.enrolled?.(em, user.id, course.id);
     }
     return course;
+  }
+
+  wasRemoved(em: EntityManager, userId: number, courseId: number): Promise<boolean> {
+    return em.count(CourseRemoval, { course: courseId, user: userId }).then((n) => n > 0);
+  }
+
+  /** Ids of the courses a moderator removed the user from. */
+  async removedCourseIds(em: EntityManager, user: CurrentUser): Promise<Set<number>> {
+    const rows = await em.find(CourseRemoval, { user: user.id }, { fields: ["course"] });
+    return new Set(rows.map((r) => r.course.id));
+  }
+}
+
+/** Refused re-enrolment: the client tells the student why and whom to ask. */
+export class RemovedFromCourseError extends ForbiddenError {
+  constructor() {
+    super("A moderator removed you from this course: ask its instructor or staff to re-admit you.", "REMOVED");
   }
 }

@@ -3,14 +3,23 @@ import { BetterSqliteDriver } from "@mikro-orm/better-sqlite";
 import { Migrator } from "@mikro-orm/migrations";
 import { PostgreSqlDriver } from "@mikro-orm/postgresql";
 import type { Logger } from "pino";
+import { AuthChange } from "../auth/auth-change.entity.js";
+import { Session } from "../auth/session.entity.js";
 import { User } from "../auth/user.entity.js";
 import type { DatabaseTarget } from "../config.js";
 import { Course } from "../courses/course.entity.js";
+import { CourseRemoval } from "../courses/course-removal.entity.js";
+import { Mention } from "../messages/mention.entity.js";
 import { Message } from "../messages/message.entity.js";
+import { MessageVersion } from "../messages/message-version.entity.js";
+import { AuthorReveal } from "../questions/author-reveal.entity.js";
+import { ReadMarker } from "../readstate/read-marker.entity.js";
+import { Reaction } from "../reactions/reaction.entity.js";
+import { RoomEventRow } from "../timeline/room-event.entity.js";
 import { postgresqlMigrations } from "./migrations/postgresql/index.js";
 import { sqliteMigrations } from "./migrations/sqlite/index.js";
 
-export const entities = [User, Course, Message];
+export const entities = [User, Session, AuthChange, Course, CourseRemoval, Message, MessageVersion, Mention, Reaction, RoomEventRow, AuthorReveal, ReadMarker];
 
 interface SqliteHandle {
   pragma(source: string): unknown;

@@ -1,32 +1,33 @@
-import { type EntityManager, type MikroORM } from "@mikro-orm/core";
+import type { EntityManager, MikroORM } from "@mikro-orm/core";
 import type { SqlEntityManager } from "@mikro-orm/knex";
 import type { Logger } from "pino";
 import { z } from "zod";
 import { type CurrentUser, isStaff } from "../auth/current-user.js";
-import type { Role } from "../auth/user.entity.js";
-import type { DatabaseTarget } from "../config.js";
-import { type CourseService, type RoomAccess, roomAccessFor, type RoomRow } from "../courses/course.service.js";
-import { Coalescer } from "../db/coalescer.js";
-import { PostgresConnection } from "../db/postgres-connection.js";
-import { intArray, lockRoomsSql } from "../db/room-lock.js";
-import { SqliteConnection } from "../db/sqlite-connection.js";
-import { BadUserInputError, CannotResumeError, ForbiddenError, RateLimitedError } from "../errors.js";
+import { Role } from "../auth/user.entity.js";
+import type { CourseService, RoomAccess } from "../courses/course.service.js";
+import type { RawReader } from "../db/raw-reader.js";
+import { BadUserInputError, ForbiddenError, RateLimitedError } from "../errors.js";
 import { parseId } from "../ids.js";
 import type { Metrics } from "../metrics.js";
-import type { RoomBus } from "../realtime/room-bus.js";
-import { type DeletionEvent, type ReplayThenLiveOptions, replayThenLive, type RevocationEvent, type StreamEvent } from "../realtime/replay.js";
+import type { FlowControl } from "../realtime/operations.js";
+import { type DirectOffering, filterStream, offerDirect } from "../realtime/streams.js";
+import { EventKind, type NewEvent, type TimelineEvent } from "../timeline/events.js";
+import type { RoomStreams } from "../timeline/room-streams.js";
+import type { TimelineWriter } from "../timeline/timeline-writer.js";
 import { isStorableText, parseInput } from "../validation.js";
+import { resolveMentions } from "./mentions.js";
+import { mayRead, type Pseudonyms, viewFor } from "./anonymity.js";
+import type { Author, MessageData, MessageDataLoader, MessageKindData } from "./message-data.js";
+import { previewOf } from "./message-data.js";
 import { Message } from "./message.entity.js";
-import { MessageWriter } from "./message-writer.js";
-import { filterStream } from "../realtime/streams.js";
-import { type MessagePayload, MessageView, toPayload } from "./message.type.js";
+import { MessageVersion } from "./message-version.entity.js";
+import type { MessageWriter, WriteResult } from "./message-writer.js";
+import { type MessageEvent, visibleTo } from "./room-view.js";
 import type { SendRateLimiter, SlowModeLimiter } from "./send-rate-limiter.js";
 
 export const MAX_MESSAGE_LENGTH = 4000;
-/** The room topic carrying MessagePayloads. */
-export const MESSAGES_TOPIC = "messages";
 
-const contentSchema = z
+export const contentSchema = z
   .string()
   .trim()
   .min(1, "A message cannot be empty.")
@@ -47,6 +48,29 @@ export interface HistoryPage {
   after?: string | null | undefined;
 }
 
+export interface SendOptions {
+  clientMessageId?: string | null | undefined;
+  replyToId?: string | null | undefined;
+  kind?: MessageKindData | null | undefined;
+  /** Under a pseudonym for classmates: students, for a question or an answer to one. */
+  anonymous?: boolean | null | undefined;
+  /** A question only its asker, the instructor and staff see. */
+  private?: boolean | null | undefined;
+  /** False for messages the server writes on someone's behalf (demo data): not counted against their send limits. */
+  counted?: boolean;
+}
+
+interface ReplyTarget {
+  id: string;
+  rootId: number;
+  rootKind: string;
+  privateTo: number | null;
+  user: Author;
+  preview: string;
+  anonymous: boolean;
+  pseudonym: Author | null;
+}
+
 function cursor(value: string | null | undefined, field: string): number | null {
   if (value === null || value === undefined) return null;
   const id = parseId(value);
@@ -54,102 +78,61 @@ function cursor(value: string | null | undefined, field: string): number | null 
   return id;
 }
 
-/** For each cursor, the course of that message (null if none) and the room's newest id. */
-const RESUMABLE = {
-  postgresql: `select c as cursor, (select course_id from messages where id = c) as course_id,
-      (select max(id) from messages where course_id = ?) as latest from unnest(?::bigint[]) as c`,
-  sqlite: `select value as cursor, (select course_id from messages where id = value) as course_id,
-      (select max(id) from messages where course_id = ?) as latest from json_each(?)`,
-};
-interface ResumableRow {
-  cursor: number | string;
-  course_id: number | string | null;
-  latest: number | string | null;
+export interface MessageServiceOptions {
+  orm: MikroORM;
+  courses: CourseService;
+  writer: MessageWriter;
+  timeline: TimelineWriter;
+  streams: RoomStreams;
+  loader: MessageDataLoader;
+  reader: RawReader;
+  rateLimiter: SendRateLimiter | null;
+  slowMode: SlowModeLimiter;
+  logger: Logger;
+  metrics: Metrics;
+  /** How long after sending an author may edit a message (EDIT_WINDOW). */
+  editWindowMs: number;
+  pseudonyms: Pseudonyms;
+  /** Called once a message is stored and published (questions: a moderator's answer). */
+  onStored?: (message: MessageData, room: RoomAccess) => Promise<void>;
 }
 
-/**
- * PostgreSQL, under the room lock: the course, which of the users ($1) are enrolled, and which
- * cursors ($3) may resume: a message of this course ($2), or at least not beyond its newest.
- */
-const ADMISSION_PG = `select c.owner_id, c.announcement_only, c.slow_mode_seconds,
-    array(select s.user_id from course_students s where s.course_id = c.id and s.user_id = any($1::int[])) as enrolled,
-    array(select x from unnest($3::bigint[]) as x
-           where coalesce((select m.course_id from messages m where m.id = x), $2) = $2
-             and x <= coalesce((select max(id) from messages where course_id = $2), 0)) as resumable
-  from courses c where c.id = $2`;
-interface AdmissionRow extends Omit<RoomRow, "enrolled"> {
-  enrolled: (number | string)[];
-  resumable: (number | string)[];
-}
+/** Streams that follow a room (presence counts them), given the member and room once admitted; the answer is called when the stream ends. */
+export type RoomStreamOpened = (user: CurrentUser, courseId: number) => () => void;
 
-/** A subscriber entering a room: checked with the others entering it at the same moment. */
-interface Entry {
-  user: CurrentUser;
-  courseId: number;
-  /** Once subscribed: checked again under the room lock, with the resume cursor. */
-  admission?: { resumeFrom: number | null };
-}
-
-const BACKLOG = `select m.id, m.content, m.sent_on, m.user_id, u.username, u.role
-  from messages m join users u on u.id = m.user_id
-  where m.course_id = ? and m.id > ? and m.deleted_at is null order by m.id asc limit ?`;
-interface BacklogRow {
-  id: number | string;
-  content: string;
-  /** SQLite: epoch milliseconds; PostgreSQL: a Date. */
-  sent_on: number | Date;
-  user_id: number | string;
-  username: string;
-  role: Role;
-}
-
-/** Messages kept as shared objects for replays: a few pages of a few busy rooms. */
-const RECENTLY_READ_CAPACITY = 5000;
-
+/** A room's messages: history, threads, sends, edits, and the room as a stream of its events. */
 export class MessageService {
-  private readonly backlogReads = new Map<string, { issuedAt: number; read: Promise<MessagePayload[]> }>();
-  private readonly recentlyRead = new Map<string, MessagePayload>();
-  /** Group commit; ids become visible in commit order per room (see MessageWriter). */
-  private readonly writer: MessageWriter;
-  private readonly entries: Coalescer<Entry, true>;
-  /** Set on PostgreSQL: the hot transactions outside the ORM. */
-  private readonly postgres: PostgresConnection | null;
-  private readonly roomStreamParts: RoomStreamParts;
+  /** Set by the composition root: told of every room stream that opens (presence). */
+  onRoomStream: RoomStreamOpened | null = null;
 
-  constructor(
-    private readonly orm: MikroORM,
-    private readonly database: DatabaseTarget["kind"],
-    private readonly courses: CourseService,
-    private readonly bus: RoomBus,
-    private readonly rateLimiter: SendRateLimiter | null,
-    private readonly slowMode: SlowModeLimiter,
-    private readonly logger: Logger,
-    private readonly metrics: Metrics,
-    /** Set on SQLite: hot reads and writes with prepared statements. */
-    private readonly sqlite: SqliteConnection | null = null,
-  ) {
-    const connection = sqlite ?? new PostgresConnection(orm);
-    this.postgres = connection instanceof PostgresConnection ? connection : null;
-    this.writer = new MessageWriter(connection);
-    this.entries = new Coalescer((entries) => this.admit(entries));
-    this.roomStreamParts = {
-      bus: this.bus,
-      metrics: this.metrics,
-      enter: (entry) => this.entries.run(entry),
-      latestId: async (courseId) => {
-        // A fresh fork per read: a subscription may live for hours, an identity map must not.
-        const [row] = await (this.orm.em.fork() as SqlEntityManager).execute<{ latest: number | string | null }[]>(
-          "select max(id) as latest from messages where course_id = ?",
-          [courseId],
-        );
-        return Number(row?.latest ?? 0);
-      },
-      storedAfter: (courseId, afterId, limit, liveSince) => this.storedAfter(courseId, afterId, limit, liveSince),
-    };
+  constructor(private readonly options: MessageServiceOptions) {}
+
+  get loader(): MessageDataLoader {
+    return this.options.loader;
   }
 
-  async history(em: EntityManager, user: CurrentUser, courseId: unknown, page: HistoryPage): Promise<MessageView[]> {
-    const course = (await this.courses.requireMember(em, user, courseId)).courseId;
+  async history(em: EntityManager, user: CurrentUser, courseId: unknown, page: HistoryPage): Promise<MessageData[]> {
+    const room = await this.options.courses.requireMember(em, user, courseId);
+    return this.page(em, user, room, undefined, page);
+  }
+
+  /** A thread's replies, oldest first, paged like history; readable even when its first message was deleted. */
+  async thread(em: EntityManager, user: CurrentUser, messageId: unknown, page: HistoryPage): Promise<MessageData[]> {
+    const id = parseId(messageId);
+    const root = id === null ? null : await em.findOne(Message, { id }, { fields: ["id", "course", "threadRoot", "privateTo"], disableIdentityMap: true });
+    if (!root) throw new ForbiddenError();
+    const room = await this.options.courses.requireMember(em, user, root.course.id);
+    // A private question's thread is not there for anyone else.
+    if (root.privateTo !== null && !room.moderator && root.privateTo !== user.id) throw new ForbiddenError();
+    return this.page(em, user, room, root.threadRoot?.id ?? root.id, page);
+  }
+
+  /** What of a room a member may read: not the private questions of others (unless they moderate it). */
+  private visibleWhere(user: CurrentUser, room: RoomAccess) {
+    return room.moderator ? {} : { $or: [{ privateTo: null }, { privateTo: user.id }] };
+  }
+
+  private async page(em: EntityManager, user: CurrentUser, room: RoomAccess, threadRoot: number | undefined, page: HistoryPage): Promise<MessageData[]> {
     const last = parseInput(lastSchema, page.last, "last");
     const before = cursor(page.before, "before");
     const after = cursor(page.after, "after");
@@ -157,276 +140,261 @@ export class MessageService {
     const id = after !== null ? { $gt: after } : before !== null ? { $lt: before } : undefined;
     const rows = await em.find(
       Message,
-      { course, deletedAt: null, ...(id ? { id } : {}) },
-      { populate: ["user"], orderBy: { id: after !== null ? "asc" : "desc" }, limit: last },
+      { course: room.courseId, deletedAt: null, ...(threadRoot === undefined ? {} : { threadRoot }), ...(id ? { id } : {}), ...this.visibleWhere(user, room) },
+      { fields: ["id"], orderBy: { id: after !== null ? "asc" : "desc" }, limit: last, disableIdentityMap: true },
     );
-    if (after === null) rows.reverse();
-    return rows.map((m) => MessageView.fromEntity(m));
+    const ids = rows.map((r) => r.id).sort((a, b) => a - b);
+    return this.dataFor(em, ids, user);
+  }
+
+  /** Messages' data in the order of `ids` as this viewer may see them, leaving out any deleted meanwhile or not theirs to read. */
+  async dataFor(em: EntityManager, ids: number[], viewer: CurrentUser): Promise<MessageData[]> {
+    const data = await this.options.loader.load(em, ids);
+    return ids.flatMap((id) => {
+      const message = data.get(id);
+      return message && mayRead(viewer, message) ? [viewFor(viewer, message)] : [];
+    });
   }
 
   /** Stored first, then published: what subscribers receive is exactly what history holds. */
-  async send(em: EntityManager, user: CurrentUser, courseId: unknown, content: unknown, clientMessageId?: string | null): Promise<MessageView> {
+  async send(em: EntityManager, user: CurrentUser, courseId: unknown, content: unknown, options: SendOptions = {}): Promise<MessageData> {
     const started = performance.now();
     const text = parseInput(contentSchema, content, "content");
-    const clientId = clientMessageId === null || clientMessageId === undefined ? null : parseInput(clientMessageIdSchema, clientMessageId, "clientMessageId");
+    const clientId = options.clientMessageId === null || options.clientMessageId === undefined ? null : parseInput(clientMessageIdSchema, options.clientMessageId, "clientMessageId");
     // A plain send is counted before any database work: a flood is refused for one Redis round
     // trip, not for the membership reads, so it cannot fill the connection pool in front of
     // everyone else's sends. A retry (clientMessageId) is counted only after its original is
     // looked up, so retrying a send that went through never costs a point.
-    const countedEarly = clientId === null ? parseId(courseId) : null;
-    if (countedEarly !== null) await this.limitSends(user, countedEarly);
-    const room = await this.courses.requireMember(em, user, courseId);
+    const counted = options.counted ?? true;
+    const countedEarly = clientId === null && counted ? parseId(courseId) : null;
+    if (countedEarly !== null) await this.limit(user, countedEarly);
+    const room = await this.options.courses.requireMember(em, user, courseId);
     const course = room.courseId;
     // A retry of a send that already went through: the original, not a second post.
-    const original = clientId === null ? null : await this.findByClientId(em, course, user.id, clientId);
+    const original = clientId === null ? null : await this.findByClientId(em, course, user, clientId);
     if (original) return original;
-    if (room.announcementOnly && !room.moderator) {
-      throw new ForbiddenError("This room is in announcement-only mode: only the instructor and staff may post.");
-    }
-    if (countedEarly === null) await this.limitSends(user, course);
-    if (room.slowModeSeconds > 0 && !room.moderator) await this.countRefusal(this.slowMode.consume(user.id, course, room.slowModeSeconds));
-    const stored = await this.writer.write({ courseId: course, userId: user.id, content: text, clientMessageId: clientId });
+    this.refuseAnnouncementOnly(room);
+    if (countedEarly === null && counted) await this.limit(user, course);
+    if (room.slowModeSeconds > 0 && !room.moderator) await this.countRefusal(this.options.slowMode.consume(user.id, course, room.slowModeSeconds));
+    const reply = await this.replyTarget(em, user, room, options.replyToId);
+    const shape = this.shapeOf(user, room, reply, options);
+    const mentions = (await resolveMentions(em, this.options.reader, course, text)).filter(
+      // In a private question's thread, only those who may read it are mentioned.
+      (m) => shape.privateTo === null || m.role === "staff" || Number(m.id) === room.ownerId || Number(m.id) === shape.privateTo,
+    );
+    const stored = await this.options.writer.write({
+      courseId: course,
+      userId: user.id,
+      content: text,
+      clientMessageId: clientId,
+      reply: reply ? { toId: Number(reply.id), rootId: reply.rootId } : null,
+      mentionIds: mentions.map((m) => Number(m.id)),
+      kind: shape.kind,
+      anonymous: shape.anonymous,
+      privateTo: shape.privateTo,
+    });
     if ("duplicateOf" in stored) {
       // Two copies of one retry raced: the other one stored it.
-      const winner = await this.findByClientId(em.fork(), course, user.id, stored.duplicateOf);
+      const winner = await this.findByClientId(em.fork(), course, user, stored.duplicateOf);
       if (winner) return winner;
       throw new Error("a retried message was neither stored nor found");
     }
-    const { message, previousId } = stored;
-    this.metrics.messagesSent.inc();
-    const payload = toPayload(message, user, previousId);
-    try {
-      await this.bus.publish(MESSAGES_TOPIC, course, payload, { retry: true });
-    } catch (err) {
-      // The message is stored: history, `after` and gap fills have it, and the bus publishes
-      // it again once its link is back (unless a later message of the room gets there first).
-      this.metrics.publishFailures.inc();
-      this.logger.warn({ err, courseId: course, messageId: message.id }, "publish failed; retried when the link is back");
-    }
-    this.metrics.sendLatency.observe((performance.now() - started) / 1000);
-    return MessageView.fromPayload(payload);
+    this.options.metrics.messagesSent.inc();
+    const sentOn = stored.sentOn.toISOString();
+    const threadId = String(reply ? reply.rootId : stored.messageId);
+    const message: MessageData = {
+      id: String(stored.messageId),
+      courseId: String(course),
+      content: text,
+      sentOn,
+      editedAt: null,
+      user: { id: String(user.id), username: user.username, role: user.role },
+      replyTo: reply ? { id: reply.id, user: reply.user, preview: reply.preview, deleted: false, anonymous: reply.anonymous, pseudonym: reply.pseudonym } : null,
+      threadRootId: reply ? String(reply.rootId) : null,
+      replyCount: 0,
+      lastReplyAt: null,
+      reactions: [],
+      mentions,
+      kind: shape.kind === "question" ? "QUESTION" : "MESSAGE",
+      anonymous: shape.anonymous,
+      question:
+        shape.kind === "question"
+          ? { status: "OPEN", askedAt: sentOn, private: shape.privateTo !== null, acceptedAnswerId: null, answeredAt: null, resolvedAt: null, firstStaffAnswerAt: null }
+          : null,
+      answer: reply?.rootKind === "question" ? { endorsed: false, accepted: false } : null,
+      pseudonym: shape.anonymous ? this.options.pseudonyms.of(String(course), threadId, String(user.id)) : null,
+      privateTo: shape.privateTo === null ? null : String(shape.privateTo),
+      courseOwnerId: String(room.ownerId),
+    };
+    await this.publishStored(course, stored, message);
+    this.options.metrics.sendLatency.observe((performance.now() - started) / 1000);
+    await this.options.onStored?.(message, room);
+    return viewFor(user, message);
   }
 
-  /** SEND_RATE_LIMIT; staff are exempt. */
-  private async limitSends(user: CurrentUser, courseId: number): Promise<void> {
-    if (this.rateLimiter && !isStaff(user)) await this.countRefusal(this.rateLimiter.consume(user.id, courseId));
+  /** What kind of message a send makes, and who may read it; BAD_USER_INPUT for a combination that cannot be. */
+  private shapeOf(user: CurrentUser, room: RoomAccess, reply: ReplyTarget | null, options: SendOptions): { kind: "message" | "question"; anonymous: boolean; privateTo: number | null } {
+    const kind = options.kind === "QUESTION" ? "question" : "message";
+    if (kind === "question" && reply) throw new BadUserInputError("A question starts its own thread: it cannot be a reply.", "kind");
+    if (options.private && kind !== "question") throw new BadUserInputError("Only a question can be private.", "private");
+    const anonymous = options.anonymous === true;
+    if (anonymous && (room.moderator || user.role !== Role.Student)) throw new BadUserInputError("Only students post anonymously.", "anonymous");
+    if (anonymous && kind !== "question" && reply?.rootKind !== "question") throw new BadUserInputError("Only a question, or an answer to one, can be anonymous.", "anonymous");
+    return { kind, anonymous, privateTo: options.private ? user.id : (reply?.privateTo ?? null) };
+  }
+
+  private async publishStored(courseId: number, stored: Extract<WriteResult, { messageId: number }>, message: MessageData): Promise<void> {
+    const at = stored.sentOn.toISOString();
+    const roots = stored.events.filter((e) => e.kind === EventKind.ThreadUpdated).map((e) => e.messageId);
+    const rootData = roots.length ? await this.options.loader.load(this.options.orm.em.fork(), roots) : new Map<number, MessageData>();
+    for (const event of stored.events) {
+      const data = event.kind === EventKind.MessageAdded ? message : rootData.get(event.messageId);
+      const timelineEvent: TimelineEvent<MessageData> = { ...event, courseId, userId: event.kind === EventKind.MessageAdded ? Number(message.user.id) : null, at, ...(data ? { message: data } : {}) };
+      await this.options.timeline.publish(timelineEvent);
+    }
+  }
+
+  /** The message a reply answers: of this room, still shown, readable by the sender; a reply to a reply joins its thread. */
+  private async replyTarget(em: EntityManager, user: CurrentUser, room: RoomAccess, replyToId: string | null | undefined): Promise<ReplyTarget | null> {
+    if (replyToId === null || replyToId === undefined) return null;
+    const id = parseId(replyToId);
+    const parent = id === null ? null : await em.findOne(Message, { id, course: room.courseId }, { populate: ["user", "threadRoot"], disableIdentityMap: true });
+    if (!parent || !mayRead(user, { privateTo: parent.privateTo === null ? null : String(parent.privateTo), courseOwnerId: String(room.ownerId) })) {
+      throw new BadUserInputError("replyToId must be a message of this room.", "replyToId");
+    }
+    if (parent.deletedAt) throw new BadUserInputError("That message was deleted.", "replyToId", "MESSAGE_DELETED");
+    const root = parent.threadRoot ?? parent;
+    return {
+      id: String(parent.id),
+      rootId: root.id,
+      rootKind: root.kind,
+      privateTo: parent.privateTo,
+      user: { id: String(parent.user.id), username: parent.user.username, role: parent.user.role },
+      preview: previewOf(parent.content),
+      anonymous: parent.anonymous,
+      pseudonym: parent.anonymous ? this.options.pseudonyms.of(String(room.courseId), String(root.id), String(parent.user.id)) : null,
+    };
+  }
+
+  /**
+   * An author's edit, within EDIT_WINDOW of sending: stored with the earlier version kept for
+   * moderators, then published. Nobody may rewrite another's words, moderators included.
+   */
+  async edit(em: EntityManager, user: CurrentUser, messageId: unknown, content: unknown): Promise<MessageData> {
+    const text = parseInput(contentSchema, content, "content");
+    const id = parseId(messageId);
+    const message = id === null ? null : await em.findOne(Message, { id }, { disableIdentityMap: true });
+    if (!message) throw new ForbiddenError();
+    const room = await this.options.courses.requireMember(em, user, message.course.id);
+    if (message.user.id !== user.id) throw new ForbiddenError("Only its author may edit a message.");
+    if (message.deletedAt) throw new BadUserInputError("That message was deleted.", "messageId", "MESSAGE_DELETED");
+    if (Date.now() - message.sentOn.getTime() > this.options.editWindowMs) {
+      throw new ForbiddenError(`A message can be edited for ${Math.round(this.options.editWindowMs / 60_000)} minutes after it was sent.`, "EDIT_WINDOW_PASSED");
+    }
+    this.refuseAnnouncementOnly(room);
+    await this.limit(user, room.courseId);
+    const mentions = await resolveMentions(em, this.options.reader, room.courseId, text);
+    const { events } = await this.options.timeline.append(room.courseId, async (tx) => {
+      const current = await tx.findOneOrFail(Message, { id: message.id });
+      const now = new Date();
+      if (current.content !== text) tx.persist(tx.create(MessageVersion, { message: current, content: current.content, replacedAt: now }));
+      current.content = text;
+      current.editedAt = now;
+      await tx.flush();
+      const sql = tx as SqlEntityManager;
+      await sql.execute("delete from message_mentions where message_id = ?", [current.id]);
+      for (const mention of mentions) await sql.execute("insert into message_mentions (message_id, user_id) values (?, ?)", [current.id, Number(mention.id)]);
+      return { events: [{ kind: EventKind.MessageEdited, messageId: current.id }], result: null };
+    });
+    const edited = events[0]?.message as MessageData | undefined;
+    if (!edited) throw new Error("an edited message was not read back");
+    return viewFor(user, edited);
+  }
+
+  /**
+   * Marks a message deleted inside a timeline change (moderation decides who may): its thread
+   * root's summary goes down with it. The events to append, in order.
+   */
+  async markDeleted(tx: EntityManager, message: Pick<Message, "id" | "threadRoot">, by: number): Promise<NewEvent[]> {
+    const sql = tx as SqlEntityManager;
+    const now = new Date();
+    await tx.nativeUpdate(Message, { id: message.id }, { deletedAt: now, deletedBy: by });
+    const events: NewEvent[] = [{ kind: EventKind.MessageDeleted, messageId: message.id }];
+    if (message.threadRoot) {
+      const rootId = message.threadRoot.id;
+      const [latest] = await sql.execute<{ at: unknown }[]>("select max(sent_on) as at from messages where thread_root_id = ? and deleted_at is null", [rootId]);
+      const count = await tx.count(Message, { threadRoot: rootId, deletedAt: null });
+      await tx.nativeUpdate(Message, { id: rootId }, { replyCount: count, lastReplyAt: latest?.at === null || latest?.at === undefined ? null : new Date(latest.at as number | Date) });
+      events.push({ kind: EventKind.ThreadUpdated, messageId: rootId });
+    }
+    return events;
+  }
+
+  private refuseAnnouncementOnly(room: RoomAccess): void {
+    if (room.announcementOnly && !room.moderator) {
+      throw new ForbiddenError("This room is in announcement-only mode: only the instructor and staff may post.");
+    }
+  }
+
+  /** SEND_RATE_LIMIT, for sends, edits and reactions alike; staff are exempt. */
+  async limit(user: CurrentUser, courseId: number): Promise<void> {
+    if (this.options.rateLimiter && !isStaff(user)) await this.countRefusal(this.options.rateLimiter.consume(user.id, courseId));
   }
 
   private async countRefusal(check: Promise<void>): Promise<void> {
     try {
       await check;
     } catch (err) {
-      if (err instanceof RateLimitedError) this.metrics.rateLimited.inc();
+      if (err instanceof RateLimitedError) this.options.metrics.rateLimited.inc();
       throw err;
     }
   }
 
-  private async findByClientId(em: EntityManager, courseId: number, userId: number, clientMessageId: string): Promise<MessageView | null> {
-    const message = await em.findOne(Message, { course: courseId, user: userId, clientMessageId }, { populate: ["user"] });
-    return message ? MessageView.fromEntity(message) : null;
+  /** The original of a retried send; a deleted original is never handed back (nor posted again). */
+  private async findByClientId(em: EntityManager, courseId: number, user: CurrentUser, clientMessageId: string): Promise<MessageData | null> {
+    const message = await em.findOne(Message, { course: courseId, user: user.id, clientMessageId }, { fields: ["id", "deletedAt"], disableIdentityMap: true });
+    if (!message) return null;
+    if (message.deletedAt) throw new BadUserInputError("The message sent with this clientMessageId was deleted.", "clientMessageId", "MESSAGE_DELETED");
+    const data = await this.options.loader.one(em, message.id);
+    return data ? viewFor(user, data) : null;
   }
 
-  /**
-   * The live room: membership checked, then replay from `after` and live events, additions
-   * and deletions in one order. The stream ends with FORBIDDEN when the user loses the room.
-   */
-  async roomStream(user: CurrentUser, courseId: unknown, after: string | null | undefined): Promise<AsyncIterableIterator<MessagePayload | DeletionEvent>> {
-    const resumeFrom = cursor(after, "after");
-    const course = parseId(courseId);
-    if (course === null) throw new ForbiddenError();
-    await this.entries.run({ user, courseId: course });
-    return replayThenLive<MessagePayload>(new RoomStreamOptions(this.roomStreamParts, user, course, resumeFrom));
+  /** The room as a stream of the events this member sees, replayed from `after`, then live. */
+  async roomStream(user: CurrentUser, courseId: unknown, after: string | null | undefined, flow: FlowControl | null): Promise<AsyncIterableIterator<MessageEvent>> {
+    return filterStream(await this.open(user, courseId, after, flow), (event): event is MessageEvent => visibleTo(user, event));
   }
 
   /** Additions only, for `messageAdded`. */
-  async subscribe(user: CurrentUser, courseId: unknown, after: string | null | undefined): Promise<AsyncIterableIterator<MessagePayload>> {
-    return filterStream(await this.roomStream(user, courseId, after), (event): event is MessagePayload => event.kind === "added");
+  async subscribe(user: CurrentUser, courseId: unknown, after: string | null | undefined, flow: FlowControl | null): Promise<AsyncIterableIterator<MessageEvent>> {
+    return filterStream(await this.open(user, courseId, after, flow), (event): event is MessageEvent => event.kind === EventKind.MessageAdded && visibleTo(user, event));
   }
 
-  /**
-   * Subscribers entering rooms, checked together: a room's reconnect storm costs a few queries
-   * per batch instead of a few per subscriber. Membership first; once subscribed, membership
-   * again and the resume cursor, under the room lock on PostgreSQL: a removal publishes its
-   * revocation under that lock before committing, so checking under it after subscribing closes
-   * the window in between. (SQLite has no lock and one connection: a revocation's transaction
-   * holds it, so plain reads on it come either before that transaction or after its commit.)
-   */
-  private async admit(entries: Entry[]): Promise<(true | Error)[]> {
-    const results = new Map<Entry, true | Error>();
-    const rooms = new Map<string, Entry[]>();
-    for (const entry of entries) {
-      const key = `${entry.courseId}:${entry.admission ? "admit" : "enter"}`;
-      const room = rooms.get(key);
-      if (room) room.push(entry);
-      else rooms.set(key, [entry]);
-    }
-    await Promise.all(
-      [...rooms.values()].map(async (room) => {
-        const { courseId, admission } = room[0]!;
-        const settle = (access: Map<number, RoomAccess | null>, resumable: Set<number>) => {
-          for (const entry of room) {
-            const resumeFrom = entry.admission?.resumeFrom ?? null;
-            if (!access.get(entry.user.id)) results.set(entry, new ForbiddenError());
-            else if (resumeFrom !== null && !resumable.has(resumeFrom)) results.set(entry, new CannotResumeError());
-            else results.set(entry, true);
-          }
-        };
-        const check = async (em: EntityManager) => {
-          const access = await this.courses.roomAccessMany(em, courseId, room.map((e) => e.user));
-          const cursors = room.flatMap((e) => (e.admission?.resumeFrom ? [e.admission.resumeFrom] : []));
-          settle(access, cursors.length > 0 ? await this.resumableCursors(em, courseId, cursors) : new Set<number>());
-        };
-        try {
-          if (!admission || !this.postgres) await check(this.orm.em.fork());
-          else {
-            // Three round trips: BEGIN with the room lock, both checks in one statement, COMMIT.
-            await this.postgres.transaction(lockRoomsSql([courseId]), async (query) => {
-              const cursors = [...new Set(room.flatMap((e) => (e.admission?.resumeFrom ? [e.admission.resumeFrom] : [])))];
-              const [row] = await query<AdmissionRow>(ADMISSION_PG, [intArray(room.map((e) => e.user.id)), courseId, intArray(cursors)]);
-              const access = roomAccessFor(courseId, row, new Set((row?.enrolled ?? []).map(Number)), room.map((e) => e.user));
-              settle(access, new Set((row?.resumable ?? []).map(Number)));
-            });
-          }
-        } catch (err) {
-          for (const entry of room) results.set(entry, err instanceof Error ? err : new Error(String(err)));
-        }
-      }),
-    );
-    return entries.map((entry) => results.get(entry)!);
-  }
-
-  /** The cursors that may resume this room: a message of it, or at least not beyond its newest. */
-  private async resumableCursors(em: EntityManager, courseId: number, cursors: number[]): Promise<Set<number>> {
-    const distinct = [...new Set(cursors)];
-    const rows = this.sqlite
-      ? await this.read<ResumableRow>(em, RESUMABLE.sqlite, [courseId, JSON.stringify(distinct)])
-      : await this.read<ResumableRow>(em, RESUMABLE.postgresql, [courseId, `{${distinct.join(",")}}`]);
-    const resumable = new Set<number>();
-    for (const row of rows) {
-      const cursor = Number(row.cursor);
-      const ownedByAnother = row.course_id !== null && Number(row.course_id) !== courseId;
-      if (!ownedByAnother && cursor <= Number(row.latest ?? 0)) resumable.add(cursor);
-    }
-    return resumable;
-  }
-
-  /**
-   * Stored messages after `afterId`. Many subscribers resuming at once (a reconnect storm)
-   * share reads: a read already issued for the same page is joined when it was issued after
-   * the caller's live subscription started (`liveSince`), so it cannot miss anything published
-   * before that. And every message read is one shared object per id, so the subscription's
-   * shared execution renders and serialises it once for all of them.
-   */
-  private storedAfter(courseId: number, afterId: number, limit: number, liveSince: number): Promise<MessagePayload[]> {
-    const key = `${courseId}:${afterId}:${limit}`;
-    const pending = this.backlogReads.get(key);
-    if (pending && pending.issuedAt >= liveSince) return pending.read;
-    const issuedAt = performance.now();
-    const read = this.readStoredAfter(courseId, afterId, limit).finally(() => {
-      if (this.backlogReads.get(key)?.read === read) this.backlogReads.delete(key);
-    });
-    this.backlogReads.set(key, { issuedAt, read });
-    return read;
-  }
-
-  private async readStoredAfter(courseId: number, afterId: number, limit: number): Promise<MessagePayload[]> {
-    // Plain rows, not entities: a storm reads the same pages for a thousand subscribers, and
-    // hydrating entities was a fifth of its CPU.
-    const rows = await this.read<BacklogRow>(this.orm.em.fork(), BACKLOG, [courseId, afterId, limit]);
-    // Within a page, each message's predecessor is the one before it (replays do not check it).
-    return rows.map((row, i) =>
-      this.shared(
-        toPayload(
-          { id: Number(row.id), course: { id: courseId }, content: row.content, sentOn: new Date(row.sent_on) },
-          { id: Number(row.user_id), username: row.username, role: row.role },
-          i === 0 ? afterId : Number(rows[i - 1]!.id),
-        ),
-      ),
-    );
-  }
-
-  /** A plain read: on SQLite with a prepared statement (unless `em` is in a transaction). */
-  private async read<T>(em: EntityManager, sql: string, params: unknown[]): Promise<T[]> {
-    if (this.sqlite && SqliteConnection.usable(em)) return this.sqlite.run((_db, prepare) => prepare(sql).all(...params) as T[]);
-    return (em as SqlEntityManager).execute<T[]>(sql, params);
-  }
-
-  /** One object per recently read message (a message never changes; a deleted one is not read again). */
-  private shared(payload: MessagePayload): MessagePayload {
-    const known = this.recentlyRead.get(payload.id);
-    if (known) return known;
-    if (this.recentlyRead.size >= RECENTLY_READ_CAPACITY) this.recentlyRead.delete(this.recentlyRead.keys().next().value as string);
-    this.recentlyRead.set(payload.id, payload);
-    return payload;
+  private async open(user: CurrentUser, courseId: unknown, after: string | null | undefined, flow: FlowControl | null) {
+    const stream = (await this.options.streams.open(user, courseId, after, flow)) as AsyncIterableIterator<MessageEvent> & DirectOffering<MessageEvent>;
+    const closed = this.onRoomStream?.(user, parseId(courseId)!);
+    return closed ? endsWith(stream, closed) : stream;
   }
 }
 
-/** What every room stream needs from the service, made once. */
-interface RoomStreamParts {
-  bus: RoomBus;
-  metrics: Metrics;
-  enter(entry: Entry): Promise<true>;
-  latestId(courseId: number): Promise<number>;
-  storedAfter(courseId: number, afterId: number, limit: number, liveSince: number): Promise<MessagePayload[]>;
-}
-
-/**
- * One subscriber's room stream (see replayThenLive): methods on a prototype rather than ten
- * closures per open subscription, which idle sockets pay for in memory.
- */
-class RoomStreamOptions implements ReplayThenLiveOptions<MessagePayload> {
-  /** When the live subscription started: backlog reads issued since then may be shared. */
-  private liveSince = Number.POSITIVE_INFINITY;
-
-  constructor(
-    private readonly parts: RoomStreamParts,
-    private readonly user: CurrentUser,
-    private readonly course: number,
-    readonly after: number | null,
-  ) {}
-
-  onOpen(): void {
-    this.parts.metrics.activeSubscriptions.inc();
-  }
-
-  async subscribe(push: (event: StreamEvent<MessagePayload>) => void): Promise<() => void> {
-    const unsubscribe = await this.parts.bus.subscribe(MESSAGES_TOPIC, this.course, push, () => push({ kind: "resync" }));
-    this.liveSince = performance.now();
-    return unsubscribe;
-  }
-
-  /** Checked again now that it is subscribed, under the room lock (see MessageService.admit). */
-  async afterSubscribe(): Promise<void> {
-    await this.parts.enter({ user: this.user, courseId: this.course, admission: { resumeFrom: this.after } });
-  }
-
-  revocationError(event: RevocationEvent): Error | null {
-    return event.userId === String(this.user.id) ? new ForbiddenError() : null;
-  }
-
-  overflowError(): Error {
-    return new RateLimitedError(1, "Too far behind: subscribe again with `after` to catch up.");
-  }
-
-  latestId(): Promise<number> {
-    return this.parts.latestId(this.course);
-  }
-
-  loadAfter(afterId: number, limit: number): Promise<MessagePayload[]> {
-    return this.parts.storedAfter(this.course, afterId, limit, this.liveSince);
-  }
-
-  onYield(event: MessagePayload, live: boolean): void {
-    const { metrics } = this.parts;
-    metrics.messagesDelivered.inc({ source: live ? "live" : "replay" });
-    if (live) metrics.deliveryLatency.observe(Math.max(0, Date.now() - Date.parse(event.sentOn)) / 1000);
-  }
-
-  onGapFill(count: number): void {
-    this.parts.metrics.backfilled.inc(count);
-  }
-
-  onClose(): void {
-    this.parts.metrics.activeSubscriptions.dec();
-  }
+/** The stream, calling `closed` once when it ends: returned, finished, or failed. */
+function endsWith<T>(stream: AsyncIterableIterator<T> & DirectOffering<T>, closed: () => void): AsyncIterableIterator<T> & DirectOffering<T> {
+  const iterator: AsyncIterableIterator<T> & DirectOffering<T> = {
+    async next() {
+      try {
+        const result = await stream.next();
+        if (result.done) closed();
+        return result;
+      } catch (err) {
+        closed();
+        throw err;
+      }
+    },
+    async return() {
+      closed();
+      return (await stream.return?.()) ?? { done: true, value: undefined };
+    },
+    [Symbol.asyncIterator]: () => iterator,
+  };
+  if (stream[offerDirect]) iterator[offerDirect] = (consumer) => stream[offerDirect]?.(consumer);
+  return iterator;
 }

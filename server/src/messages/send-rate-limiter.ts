@@ -1,42 +1,6 @@
-import type { Redis } from "ioredis";
-import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from "rate-limiter-flexible";
+import type { RateLimiterMemory, RateLimiterRedis } from "rate-limiter-flexible";
 import type { SendRateLimit } from "../config.js";
-import { RateLimitedError } from "../errors.js";
-
-export interface SharedStore {
-  client: Redis;
-  prefix: string;
-}
-
-/**
- * A limiter in Redis when there is one (every instance shares the count), else in memory.
- * Should Redis fail, an in-memory limiter stands in rather than letting floods through.
- */
-export function makeLimiter(name: string, points: number, durationSeconds: number, store?: SharedStore) {
-  const options = { points, duration: Math.max(1, Math.round(durationSeconds)) };
-  const memory = new RateLimiterMemory({ ...options, keyPrefix: name });
-  return store
-    ? new RateLimiterRedis({ ...options, storeClient: store.client, keyPrefix: `${store.prefix}${name}`, insuranceLimiter: memory })
-    : memory;
-}
-
-const refusal = (msBeforeNext: number) => new RateLimitedError(Math.max(1, Math.ceil(msBeforeNext / 1000)));
-
-export async function consumeOrRefuse(
-  limiter: RateLimiterMemory | RateLimiterRedis,
-  key: string,
-  onRefused?: (msBeforeNext: number) => void,
-): Promise<void> {
-  try {
-    await limiter.consume(key);
-  } catch (rejection) {
-    if (rejection instanceof RateLimiterRes) {
-      onRefused?.(rejection.msBeforeNext);
-      throw refusal(rejection.msBeforeNext);
-    }
-    throw rejection;
-  }
-}
+import { consumeOrRefuse, makeLimiter, refusal, type SharedStore } from "../rate-limits.js";
 
 /** Refused keys remembered at most; expired ones are swept when it fills. */
 const MAX_REMEMBERED_REFUSALS = 10_000;

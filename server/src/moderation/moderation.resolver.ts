@@ -1,22 +1,13 @@
-import { Arg, Args, Authorized, Ctx, ID, Mutation, Query, Resolver, Root, Subscription } from "type-graphql";
-import type { SubscribeResolverData } from "type-graphql";
+import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from "type-graphql";
 import { requireUser } from "../auth/guards.js";
 import { Role, User } from "../auth/user.entity.js";
 import type { Context } from "../context.js";
 import { Course } from "../courses/course.entity.js";
-import { MessageAddedArgs } from "../messages/message.args.js";
-import { type MessagePayload, MessageView } from "../messages/message.type.js";
-import type { DeletionEvent } from "../realtime/replay.js";
-import { AdminMessagesArgs, MessagePage, MessageRecord, RoomEvent, RoomEventKind, RoomSettingsArgs } from "./moderation.types.js";
+import { MessageVersion } from "../messages/message-version.entity.js";
+import { AuthorReveal } from "../questions/author-reveal.entity.js";
+import { AdminMessagesArgs, AuthorRevealView, MessagePage, MessageRecord, MessageVersionView, RoomSettingsArgs } from "./moderation.types.js";
 
-/** What `roomEvents` resolves an event to; see resolveSubscriptionsSynchronously. */
-export function renderRoomEvent(event: MessagePayload | DeletionEvent): RoomEvent {
-  return event.kind === "added"
-    ? { kind: RoomEventKind.MessageAdded, messageId: event.id, message: MessageView.fromPayload(event) }
-    : { kind: RoomEventKind.MessageDeleted, messageId: event.id, message: null };
-}
-
-@Resolver()
+@Resolver(() => MessageRecord)
 export class ModerationResolver {
   @Authorized(Role.Instructor, Role.Staff)
   @Query(() => MessagePage, {
@@ -40,7 +31,9 @@ export class ModerationResolver {
     return ctx.services.moderation.deleteMessage(ctx.em, requireUser(ctx), messageId);
   }
 
-  @Mutation(() => Course, { description: "Removes a student from a course (staff, the instructor): their open subscriptions end with FORBIDDEN." })
+  @Mutation(() => Course, {
+    description: "Removes a student from a course (staff, the instructor): their open subscriptions end with FORBIDDEN, and they cannot enrol again until re-admitted.",
+  })
   removeStudent(
     @Arg("courseId", () => ID, { description: "The course." }) courseId: string,
     @Arg("userId", () => ID, { description: "The student to remove." }) userId: string,
@@ -49,7 +42,23 @@ export class ModerationResolver {
     return ctx.services.moderation.removeStudent(ctx.em, requireUser(ctx), courseId, userId);
   }
 
-  @Mutation(() => Course, { description: "Leaves a course: the room closes for the caller at once." })
+  @Mutation(() => Course, {
+    description: "Re-admits a student a moderator removed (staff, the instructor): enrolled again, and free to leave and rejoin as any student.",
+  })
+  readmitStudent(
+    @Arg("courseId", () => ID, { description: "The course." }) courseId: string,
+    @Arg("userId", () => ID, { description: "The removed student." }) userId: string,
+    @Ctx() ctx: Context,
+  ): Promise<Course> {
+    return ctx.services.moderation.readmitStudent(ctx.em, requireUser(ctx), courseId, userId);
+  }
+
+  @Query(() => [User], { description: "The students moderators removed from a course, who cannot rejoin by themselves. Staff and the course's instructor only." })
+  removedStudents(@Arg("courseId", () => ID, { description: "The course." }) courseId: string, @Ctx() ctx: Context): Promise<User[]> {
+    return ctx.services.moderation.removedStudents(ctx.em, requireUser(ctx), courseId);
+  }
+
+  @Mutation(() => Course, { description: "Leaves a course: the room closes for the caller at once. Leaving is not a removal: the student may enrol again." })
   leaveCourse(@Arg("courseId", () => ID, { description: "The course to leave." }) courseId: string, @Ctx() ctx: Context): Promise<Course> {
     return ctx.services.moderation.leaveCourse(ctx.em, requireUser(ctx), courseId);
   }
@@ -59,14 +68,15 @@ export class ModerationResolver {
     return ctx.services.moderation.updateRoomSettings(ctx.em, requireUser(ctx), args.courseId, args);
   }
 
-  @Subscription(() => RoomEvent, {
-    description:
-      "The room as a stream of changes in one order: messages added (as messageAdded, including the replay with `after`) " +
-      "and messages deleted by moderators. Ends with FORBIDDEN when the subscriber loses the room. Members only.",
-    subscribe: ({ args, context }: SubscribeResolverData<unknown, MessageAddedArgs, Context>) =>
-      context.services.messages.roomStream(requireUser(context), args.courseId, args.after),
-  })
-  roomEvents(@Root() event: MessagePayload | DeletionEvent, @Args(() => MessageAddedArgs) _args: MessageAddedArgs): RoomEvent {
-    return renderRoomEvent(event);
+  @FieldResolver(() => [AuthorRevealView], { description: "Each time a moderator revealed this anonymous message's author: who, and when." })
+  async reveals(@Root() record: MessageRecord, @Ctx() ctx: Context): Promise<AuthorRevealView[]> {
+    const rows = await ctx.em.find(AuthorReveal, { message: Number(record.id) }, { populate: ["revealedBy"], orderBy: { id: "asc" }, disableIdentityMap: true });
+    return rows.map((row) => ({ revealedBy: row.revealedBy, revealedAt: row.revealedAt }));
+  }
+
+  @FieldResolver(() => [MessageVersionView], { description: "What it said before each edit, oldest first (the current text is `content`)." })
+  async versions(@Root() record: MessageRecord, @Ctx() ctx: Context): Promise<MessageVersionView[]> {
+    const rows = await ctx.em.find(MessageVersion, { message: Number(record.id) }, { orderBy: { id: "asc" }, disableIdentityMap: true });
+    return rows.map((row) => ({ content: row.content, replacedAt: row.replacedAt }));
   }
 }

@@ -6,14 +6,14 @@ import { type CurrentUser, isStaff } from "../auth/current-user.js";
 import { Role, User } from "../auth/user.entity.js";
 import type { DatabaseTarget } from "../config.js";
 import { Course } from "../courses/course.entity.js";
+import { CourseRemoval } from "../courses/course-removal.entity.js";
 import type { CourseService } from "../courses/course.service.js";
-import { lockRoom } from "../db/room-lock.js";
 import { BadUserInputError, ForbiddenError } from "../errors.js";
 import { parseId } from "../ids.js";
 import { Message } from "../messages/message.entity.js";
-import { MESSAGES_TOPIC } from "../messages/message.service.js";
-import type { MemberRevokedPayload, MessageDeletedPayload } from "../messages/message.type.js";
-import type { RoomBus } from "../realtime/room-bus.js";
+import type { MessageService } from "../messages/message.service.js";
+import { EventKind } from "../timeline/events.js";
+import type { TimelineWriter } from "../timeline/timeline-writer.js";
 import { parseInput } from "../validation.js";
 import type { MessageFilter, MessagePage, MessageRecord } from "./moderation.types.js";
 
@@ -30,6 +30,8 @@ function toRecord(message: Message): MessageRecord {
     user: message.user,
     content: message.content,
     sentOn: message.sentOn,
+    editedAt: message.editedAt,
+    anonymous: message.anonymous,
     deletedAt: message.deletedAt,
     deletedBy: message.deletedBy,
   };
@@ -41,7 +43,8 @@ export class ModerationService {
     private readonly orm: MikroORM,
     private readonly database: DatabaseTarget["kind"],
     private readonly courses: CourseService,
-    private readonly bus: RoomBus,
+    private readonly messages: MessageService,
+    private readonly timeline: TimelineWriter,
     private readonly logger: Logger,
   ) {}
 
@@ -101,15 +104,13 @@ export class ModerationService {
     const authorInTime = message.user.id === user.id && Date.now() - message.sentOn.getTime() < AUTHOR_DELETE_WINDOW_MS;
     if (!access || !(access.moderator || authorInTime)) throw new ForbiddenError();
     if (!message.deletedAt) {
-      message.deletedAt = new Date();
-      message.deletedBy = em.getReference(User, user.id);
-      await em.flush();
-      await em.populate(message, ["deletedBy"]);
-      const event: MessageDeletedPayload = { kind: "deleted", id: String(message.id), courseId: String(message.course.id) };
-      await this.bus.publish(MESSAGES_TOPIC, message.course.id, event).catch((err: unknown) => {
-        // Stored: rooms resuming with `after` or reloading history no longer see it.
-        this.logger.error({ err, messageId: message.id }, "publishing a deletion failed");
+      // An event of the room: every open room drops it, and a client resuming from before it learns of it.
+      await this.timeline.append(message.course.id, async (tx) => {
+        const current = await tx.findOneOrFail(Message, { id: message.id }, { fields: ["id", "deletedAt", "threadRoot"] });
+        if (current.deletedAt) return { events: [], result: null };
+        return { events: await this.messages.markDeleted(tx, current, user.id), result: null };
       });
+      await em.refresh(message, { populate: ["deletedBy"] });
     }
     return toRecord(message);
   }
@@ -119,8 +120,30 @@ export class ModerationService {
     const access = await this.courses.requireModerator(em, user, courseId);
     const student = parseId(studentId);
     if (student === null) throw new BadUserInputError("userId must be a user id.", "userId");
-    await this.revoke(access.courseId, student);
+    await this.revoke(access.courseId, student, user.id);
     return em.findOneOrFail(Course, { id: access.courseId }, { populate: ["owner"] });
+  }
+
+  /** Staff or the instructor lets a removed student back in: enrolled again, the removal forgotten. */
+  async readmitStudent(em: EntityManager, user: CurrentUser, courseId: unknown, studentId: unknown): Promise<Course> {
+    const access = await this.courses.requireModerator(em, user, courseId);
+    const student = parseId(studentId);
+    if (student === null) throw new BadUserInputError("userId must be a user id.", "userId");
+    await this.orm.em.fork().transactional(async (tx) => {
+      const removed = await tx.nativeDelete(CourseRemoval, { course: access.courseId, user: student });
+      if (removed === 0) throw new BadUserInputError("That student was not removed from this course.", "userId");
+      await (tx as SqlEntityManager).execute("insert into course_students (course_id, user_id) values (?, ?) on conflict do nothing", [access.courseId, student]);
+    });
+    // Joined again, as by enrolling: read state starts at the room as it is, and the student's devices hear of it.
+    await this.courses.hooks.enrolled?.(em, student, access.courseId);
+    return em.findOneOrFail(Course, { id: access.courseId }, { populate: ["owner"] });
+  }
+
+  /** The students a moderator removed, for the roster's "re-admit". */
+  async removedStudents(em: EntityManager, user: CurrentUser, courseId: unknown): Promise<User[]> {
+    const access = await this.courses.requireModerator(em, user, courseId);
+    const rows = await em.find(CourseRemoval, { course: access.courseId }, { populate: ["user"] });
+    return rows.map((r) => r.user).sort((a, b) => a.username.localeCompare(b.username));
   }
 
   /** A student leaves a course. */
@@ -128,21 +151,29 @@ export class ModerationService {
     const access = await this.courses.requireMember(em, user, courseId);
     const course = await em.findOneOrFail(Course, { id: access.courseId }, { populate: ["owner"] });
     if (course.owner.id === user.id) throw new BadUserInputError("The course's instructor cannot leave it.", "courseId");
-    await this.revoke(access.courseId, user.id);
+    await this.revoke(access.courseId, user.id, null);
     return course;
   }
 
   /**
-   * Removes the enrolment and tells every instance, under the room lock and before the
+   * Removes the enrolment (remembering a moderator's removal) and tells every instance, under the room lock and before the
    * commit: a message can only be stored after this commit, so it is published after the
    * revocation and never reaches the removed student's open subscriptions.
    */
-  private async revoke(courseId: number, userId: number): Promise<void> {
-    await this.orm.em.fork().transactional(async (tx) => {
-      await lockRoom(tx, this.database, courseId);
-      await (tx as SqlEntityManager).execute("delete from course_students where course_id = ? and user_id = ?", [courseId, userId]);
-      const event: MemberRevokedPayload = { kind: "revoked", courseId: String(courseId), userId: String(userId) };
-      await this.bus.publish(MESSAGES_TOPIC, courseId, event);
+  private async revoke(courseId: number, userId: number, removedBy: number | null): Promise<void> {
+    await this.timeline.append(courseId, async (tx) => {
+      const sql = tx as SqlEntityManager;
+      await sql.execute("delete from course_students where course_id = ? and user_id = ?", [courseId, userId]);
+      // Remembered, so the student cannot come back by themselves.
+      if (removedBy !== null) {
+        await sql.execute("insert into course_removals (course_id, user_id, removed_by_id, removed_at) values (?, ?, ?, ?) on conflict do nothing", [
+          courseId,
+          userId,
+          removedBy,
+          this.database === "sqlite" ? Date.now() : new Date(),
+        ]);
+      }
+      return { events: [{ kind: EventKind.MemberRemoved, userId }], result: null };
     });
   }
 
@@ -153,12 +184,18 @@ export class ModerationService {
     settings: { announcementOnly?: boolean | null; slowModeSeconds?: number | null },
   ): Promise<Course> {
     const access = await this.courses.requireModerator(em, user, courseId);
-    const course = await em.findOneOrFail(Course, { id: access.courseId }, { populate: ["owner"] });
-    if (settings.announcementOnly !== null && settings.announcementOnly !== undefined) course.announcementOnly = settings.announcementOnly;
-    if (settings.slowModeSeconds !== null && settings.slowModeSeconds !== undefined) {
-      course.slowModeSeconds = parseInput(slowModeSchema, settings.slowModeSeconds, "slowModeSeconds");
-    }
-    await em.flush();
-    return course;
+    const slowMode = settings.slowModeSeconds === null || settings.slowModeSeconds === undefined ? undefined : parseInput(slowModeSchema, settings.slowModeSeconds, "slowModeSeconds");
+    // An event of the room: open rooms lock or unlock their composers live, and resumes learn of it.
+    await this.timeline.append(access.courseId, async (tx) => {
+      const course = await tx.findOneOrFail(Course, { id: access.courseId });
+      const before = { announcementOnly: course.announcementOnly, slowModeSeconds: course.slowModeSeconds };
+      if (settings.announcementOnly !== null && settings.announcementOnly !== undefined) course.announcementOnly = settings.announcementOnly;
+      if (slowMode !== undefined) course.slowModeSeconds = slowMode;
+      const after = { announcementOnly: course.announcementOnly, slowModeSeconds: course.slowModeSeconds };
+      await tx.flush();
+      const changed = before.announcementOnly !== after.announcementOnly || before.slowModeSeconds !== after.slowModeSeconds;
+      return { events: changed ? [{ kind: EventKind.SettingsChanged, settings: after }] : [], result: null };
+    });
+    return em.findOneOrFail(Course, { id: access.courseId }, { populate: ["owner"], refresh: true });
   }
 }

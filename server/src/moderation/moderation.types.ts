@@ -1,8 +1,7 @@
 import { GraphQLDateTimeISO } from "graphql-scalars";
-import { ArgsType, Field, ID, InputType, Int, ObjectType, registerEnumType } from "type-graphql";
+import { ArgsType, Field, ID, InputType, Int, ObjectType } from "type-graphql";
 import { User } from "../auth/user.entity.js";
 import { Course } from "../courses/course.entity.js";
-import { MessageView } from "../messages/message.type.js";
 
 @InputType({ description: "Narrows the message admin list; every field is optional." })
 export class MessageFilter {
@@ -54,11 +53,35 @@ export class MessageRecord {
   @Field(() => GraphQLDateTimeISO, { description: "When the server accepted it." })
   sentOn!: Date;
 
+  @Field(() => GraphQLDateTimeISO, { nullable: true, description: "When its author last edited it; null if never (`versions` has what it said before)." })
+  editedAt!: Date | null;
+
+  @Field(() => Boolean, { description: "Posted anonymously: classmates see a pseudonym (moderators see who it is)." })
+  anonymous!: boolean;
+
   @Field(() => GraphQLDateTimeISO, { nullable: true, description: "When it was deleted; null while it is visible." })
   deletedAt!: Date | null;
 
   @Field(() => User, { nullable: true, description: "Who deleted it." })
   deletedBy!: User | null;
+}
+
+@ObjectType("AuthorReveal", { description: "A moderator made an anonymous message's author known to the room." })
+export class AuthorRevealView {
+  @Field(() => User, { description: "Who revealed it." })
+  revealedBy!: User;
+
+  @Field(() => GraphQLDateTimeISO, { description: "When." })
+  revealedAt!: Date;
+}
+
+@ObjectType("MessageVersion", { description: "What a message said before an edit." })
+export class MessageVersionView {
+  @Field(() => String, { description: "The text as it was." })
+  content!: string;
+
+  @Field(() => GraphQLDateTimeISO, { description: "When an edit replaced it." })
+  replacedAt!: Date;
 }
 
 @ObjectType({ description: "One page of the message admin list, newest first." })
@@ -74,25 +97,6 @@ export class MessagePage {
 
   @Field(() => Boolean, { description: "Whether another page follows." })
   hasNextPage!: boolean;
-}
-
-export enum RoomEventKind {
-  MessageAdded = "MESSAGE_ADDED",
-  MessageDeleted = "MESSAGE_DELETED",
-}
-
-registerEnumType(RoomEventKind, { name: "RoomEventKind", description: "What happened in a room." });
-
-@ObjectType({ description: "One change to a room, in the room's order: a message added, or deleted by a moderator." })
-export class RoomEvent {
-  @Field(() => RoomEventKind, { description: "MESSAGE_ADDED or MESSAGE_DELETED." })
-  kind!: RoomEventKind;
-
-  @Field(() => ID, { description: "The message concerned." })
-  messageId!: string;
-
-  @Field(() => MessageView, { nullable: true, description: "The message, for MESSAGE_ADDED." })
-  message!: MessageView | null;
 }
 
 @ArgsType()

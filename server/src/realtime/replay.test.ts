@@ -5,11 +5,11 @@ import { filterStream, offerDirect } from "./streams.js";
 
 /** A room's stored events, standing in for the table the iterator reads gaps from. */
 function room(count: number): RoomEvent[] {
-  return Array.from({ length: count }, (_, i) => ({ kind: "added" as const, id: String(i + 1), previousId: i === 0 ? null : String(i) }));
+  return Array.from({ length: count }, (_, i) => ({ id: i + 1, previousId: i === 0 ? null : i }));
 }
 
-async function take(iterator: AsyncIterableIterator<{ id: string }>, n: number): Promise<string[]> {
-  const ids: string[] = [];
+async function take(iterator: AsyncIterableIterator<{ id: number }>, n: number): Promise<number[]> {
+  const ids: number[] = [];
   while (ids.length < n) {
     const next = await iterator.next();
     if (next.done) break;
@@ -26,7 +26,7 @@ describe("replayThenLive", () => {
     const visible = stored.slice(0, 2); // ids 1..2 exist when the subscription starts
     const iterator = replayThenLive<RoomEvent>({
       subscribe: (push) => bus.subscribe("events", 1, push),
-      loadAfter: async (after, limit) => visible.filter((e) => Number(e.id) > after).slice(0, limit),
+      loadAfter: async (after, limit) => visible.filter((e) => e.id > after).slice(0, limit),
       latestId: async () => 2,
       after: null,
     });
@@ -38,7 +38,7 @@ describe("replayThenLive", () => {
     await bus.publish("events", 1, stored[2]);
     await bus.publish("events", 1, stored[4]);
     const ids = [(await first).value.id, ...(await take(iterator, 2))];
-    expect(ids).toEqual(["3", "4", "5"]);
+    expect(ids).toEqual([3, 4, 5]);
   });
 
   it("replays the whole backlog after a cursor, page by page", async () => {
@@ -46,13 +46,13 @@ describe("replayThenLive", () => {
     const stored = room(7);
     const iterator = replayThenLive<RoomEvent>({
       subscribe: (push) => bus.subscribe("events", 1, push),
-      loadAfter: async (after, limit) => stored.filter((e) => Number(e.id) > after).slice(0, limit),
+      loadAfter: async (after, limit) => stored.filter((e) => e.id > after).slice(0, limit),
       latestId: async () => 7,
       after: 2,
       pageSize: 2,
     });
     const backlog = await take(iterator, 5);
-    expect(backlog).toEqual(["3", "4", "5", "6", "7"]);
+    expect(backlog).toEqual([3, 4, 5, 6, 7]);
   });
 
   it("ends an idle subscription at once when the client completes it, and unsubscribes", async () => {
@@ -88,17 +88,17 @@ describe("replayThenLive", () => {
     const visible = stored.slice(0, 1);
     const iterator = replayThenLive<RoomEvent>({
       subscribe: (push) => bus.subscribe("events", 1, push),
-      loadAfter: async (after, limit) => visible.filter((e) => Number(e.id) > after).slice(0, limit),
+      loadAfter: async (after, limit) => visible.filter((e) => e.id > after).slice(0, limit),
       latestId: async () => 1,
       after: null,
     });
-    const direct: string[] = [];
+    const direct: number[] = [];
     iterator[offerDirect]?.((event) => {
-      if (event.id === "3") return false; // as a consumer that cannot render one synchronously
+      if (event.id === 3) return false; // as a consumer that cannot render one synchronously
       direct.push(event.id);
       return true;
     });
-    const iterated: string[] = [];
+    const iterated: number[] = [];
     const consuming = (async () => {
       for await (const event of iterator) iterated.push(event.id);
     })();
@@ -114,8 +114,8 @@ describe("replayThenLive", () => {
     await new Promise((r) => setTimeout(r, 10));
     await iterator.return?.();
     await consuming;
-    expect(direct).toEqual(["2", "6"]);
-    expect(iterated).toEqual(["3", "4", "5"]);
+    expect(direct).toEqual([2, 6]);
+    expect(iterated).toEqual([3, 4, 5]);
   });
 
   it("ends the stream with the error of a direct consumer that throws, and still reaches the room's other subscribers", async () => {
@@ -134,16 +134,58 @@ describe("replayThenLive", () => {
     const failing = open(() => {
       throw new Error("socket gone");
     });
-    const reached: string[] = [];
+    const reached: number[] = [];
     const healthy = open((event) => reached.push(event.id) > 0);
     const failed = failing.next();
     const waiting = healthy.next();
     await new Promise((r) => setTimeout(r, 10));
     await bus.publish("events", 1, stored[0]);
     await expect(failed).rejects.toThrow("socket gone");
-    expect(reached).toEqual(["1"]);
+    expect(reached).toEqual([1]);
     await healthy.return?.();
     await waiting;
+  });
+
+  it("ends the stream at the event it ends with, while replaying and when live, and hands on nothing after it", async () => {
+    const bus = createInProcessRoomBus("test:");
+    const stored = room(500);
+    const endsAt = 300;
+    const iterator = replayThenLive<RoomEvent>({
+      subscribe: (push) => bus.subscribe("events", 1, push),
+      loadAfter: async (after, limit) => stored.filter((e) => e.id > after).slice(0, limit),
+      latestId: async () => 500,
+      after: 0,
+      pageSize: 50,
+      endsWith: (event) => (event.id === endsAt ? new Error("removed") : null),
+    });
+    const seen: number[] = [];
+    await expect(
+      (async () => {
+        for await (const event of iterator) seen.push(event.id);
+      })(),
+    ).rejects.toThrow("removed");
+    expect(seen.at(-1)).toBe(endsAt - 1);
+
+    // Live: the ending event arrives while a long replay is in progress; the replay stops.
+    const slow = replayThenLive<RoomEvent>({
+      subscribe: (push) => bus.subscribe("events", 2, push),
+      loadAfter: async (after, limit) => {
+        await new Promise((r) => setTimeout(r, 5));
+        return stored.filter((e) => e.id > after && e.id < endsAt).slice(0, limit);
+      },
+      latestId: async () => 500,
+      after: 0,
+      pageSize: 10,
+      endsWith: (event) => (event.id === endsAt ? new Error("removed") : null),
+    });
+    const got: number[] = [];
+    const consuming = (async () => {
+      for await (const event of slow) got.push(event.id);
+    })();
+    await new Promise((r) => setTimeout(r, 20));
+    await bus.publish("events", 2, stored[endsAt - 1]);
+    await expect(consuming).rejects.toThrow("removed");
+    expect(got.length).toBeLessThan(endsAt - 1);
   });
 
   it("offers a filtered stream's direct consumer only what the filter keeps", async () => {
@@ -155,13 +197,13 @@ describe("replayThenLive", () => {
       latestId: async () => 0,
       after: null,
     });
-    const even = filterStream(source, (event): event is RoomEvent => Number(event.id) % 2 === 0);
-    const direct: string[] = [];
+    const even = filterStream(source, (event): event is RoomEvent => event.id % 2 === 0);
+    const direct: number[] = [];
     even[offerDirect]?.((event) => direct.push(event.id) > 0);
     const waiting = even.next();
     await new Promise((r) => setTimeout(r, 10));
     for (const event of stored) await bus.publish("events", 1, event);
-    expect(direct).toEqual(["2", "4"]);
+    expect(direct).toEqual([2, 4]);
     await even.return?.();
     expect(await waiting).toEqual({ done: true, value: undefined });
   });

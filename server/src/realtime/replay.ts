@@ -2,51 +2,48 @@ import { type DirectConsumer, type DirectOffering, offerDirect } from "./streams
 
 /** A stored event of a room, in the order the database gave it ids. */
 export interface SequencedEvent {
-  kind: "added";
-  id: string;
-  /** The course's event just before this one; null for the first. */
-  previousId: string | null;
-}
-
-/** An already sequenced event was taken back (a moderator deleted the message). */
-export interface DeletionEvent {
-  kind: "deleted";
-  id: string;
-}
-
-/** Someone lost the room; the stream of that someone must end. */
-export interface RevocationEvent {
-  kind: "revoked";
-  userId: string;
+  id: number;
+  /** The room's event just before this one; null for the first. */
+  previousId: number | null;
 }
 
 /** The bus may have dropped events (its link was re-established): read the gap from storage. */
 export interface ResyncEvent {
   kind: "resync";
 }
+const isResync = (event: unknown): event is ResyncEvent => (event as { kind?: unknown }).kind === "resync";
 
-export type StreamEvent<A extends SequencedEvent> = A | DeletionEvent | RevocationEvent | ResyncEvent;
-
-export interface ReplayThenLiveOptions<A extends SequencedEvent> {
+export interface ReplayThenLiveOptions<E extends SequencedEvent> {
   /** Starts the live subscription; resolves once it is active. Push a ResyncEvent after a possible loss. */
-  subscribe: (push: (event: StreamEvent<A>) => void) => Promise<() => void>;
+  subscribe: (push: (event: E | ResyncEvent) => void) => Promise<() => void>;
   /** Runs once the subscription is live, before anything is read; may throw to refuse. */
   afterSubscribe?: () => Promise<void>;
-  /** Stored, not deleted events with id > afterId, oldest first, at most `limit`. */
-  loadAfter: (afterId: number, limit: number) => Promise<A[]>;
+  /** Stored events with id > afterId, oldest first, at most `limit` (fewer: there are no more). */
+  loadAfter: (afterId: number, limit: number) => Promise<E[]>;
   /** The newest stored id right now, for a subscription that starts without a cursor. */
   latestId: () => Promise<number>;
-  /** Resume point; null: only what is sent from now on. */
+  /** Resume point; null: only what is stored from now on. */
   after: number | null;
-  /** The error that ends this stream when a revocation concerns it, else null. */
-  revocationError?: (event: RevocationEvent) => Error | null;
+  /** The error that ends the stream at this event (the subscriber lost the room), else null. */
+  endsWith?: (event: E) => Error | null;
+  /**
+   * Checks that the subscriber may still see the room; throws the error that ends the stream.
+   * Run on every page read from storage before any of it is handed on (the read may hold
+   * events stored after a removal whose own event is still on its way), and after `watch`
+   * says something about the subscriber changed.
+   */
+  checkAccess?: () => Promise<void>;
+  /** Calls back when the subscriber's access may have changed (a role, a session); returns the way to stop. */
+  watch?: (onChange: () => void) => () => void;
+  /** Between turns of a replay: waits while the client has not read what was sent, and lets others run. */
+  pace?: () => Promise<void>;
   pageSize?: number;
   /** Live events held for a subscriber that is not reading; past this the stream ends. */
   maxBuffered?: number;
   /** The error that ends a stream whose subscriber fell too far behind. */
   overflowError?: () => Error;
-  /** Called for each addition handed on; `live` is false for replayed and gap-filled ones. */
-  onYield?: (event: A, live: boolean) => void;
+  /** Called for each event handed on; `live` is false for replayed and gap-filled ones. */
+  onYield?: (event: E, live: boolean) => void;
   /** Called with how many events a gap fill read from storage. */
   onGapFill?: (count: number) => void;
   /** Called when the stream starts (its first next()); onClose follows it, however it ends. */
@@ -55,22 +52,27 @@ export interface ReplayThenLiveOptions<A extends SequencedEvent> {
   onClose?: () => void;
 }
 
-type Out<A> = A | DeletionEvent;
 const DONE: IteratorResult<never> = { done: true, value: undefined };
 const noop = () => {};
+/**
+ * A replay hands on this many events, then paces itself (waits for the client, lets every
+ * other request and socket have a turn): twenty replays at once must not hold the event loop
+ * for more than a few milliseconds each.
+ */
+const EVENTS_PER_TURN = 16;
 
 /**
- * Replay, then live, in one iterator: subscribe first and buffer, read the stored backlog and
- * yield it, then drain the buffer skipping ids already sent. A live event whose predecessor
- * was never seen (publish order between instances differs from commit order, or pub/sub
- * dropped one) makes it read the gap from the database, so nothing is skipped or repeated.
- * Deletions of messages already handed on are passed through in order; a revocation that
- * concerns the subscriber ends the stream with its error.
+ * Replay, then live, in one iterator: subscribe first, read the stored backlog after the
+ * cursor and hand it on, then live events in order. A live event whose predecessor was never
+ * seen (publish order between instances differs from commit order, or pub/sub dropped one)
+ * makes it read the gap from the database, so nothing is skipped or repeated. An event the
+ * subscriber's stream ends at (their removal) ends it at once, whether it is replaying,
+ * waiting or live.
  *
  * return() — a client completing, a socket closing — ends it at once, even while next() waits
  * for an event in an idle room. next() is called one at a time (for await).
  */
-export function replayThenLive<A extends SequencedEvent>(options: ReplayThenLiveOptions<A>): AsyncIterableIterator<Out<A>> & DirectOffering<Out<A>> {
+export function replayThenLive<E extends SequencedEvent>(options: ReplayThenLiveOptions<E>): AsyncIterableIterator<E> & DirectOffering<E> {
   return new ReplayStream(options);
 }
 
@@ -78,29 +80,37 @@ export function replayThenLive<A extends SequencedEvent>(options: ReplayThenLive
  * A hand-written state machine rather than async generators: an open subscription in an idle
  * room holds one pending promise, not three suspended generators with their register files.
  */
-class ReplayStream<A extends SequencedEvent> implements AsyncIterableIterator<Out<A>>, DirectOffering<Out<A>> {
+class ReplayStream<E extends SequencedEvent> implements AsyncIterableIterator<E>, DirectOffering<E> {
   private state: "new" | "open" | "closed" = "new";
   private readonly pageSize: number;
-  private readonly buffer: StreamEvent<A>[] = [];
+  private readonly buffer: (E | ResyncEvent)[] = [];
   private lastSent = 0;
-  /** Deleted before we handed them on: a late live copy must not slip through (made on first use). */
-  private deletedAhead: Set<number> | undefined;
   /** A read from storage still to hand on: a replay, or a gap fill. */
   private catchingUp: { gapFill: boolean } | null = null;
-  private page: A[] | null = null;
+  /**
+   * A live event arrived while catching up. It is not held (it is stored, so a read covers
+   * it): a busy room cannot fill memory during a long replay. A read that began after it
+   * arrived includes it, so catching up ends only after a read during which none arrived.
+   */
+  private arrivedWhileReading = false;
+  private page: E[] | null = null;
   private pageIndex = 0;
+  private handedSinceTurn = 0;
   /** True while next() waits for events with nothing held: see takenDirectly. */
   private idle = false;
   private stopRequested = false;
   private error: Error | null = null;
   private wake: () => void = noop;
-  private direct: DirectConsumer<Out<A>> | null = null;
+  private direct: DirectConsumer<E> | null = null;
   private unsubscribe: () => void = noop;
+  private unwatch: () => void = noop;
+  /** Something about the subscriber changed: nothing more is handed on until checked again. */
+  private accessStale = false;
   /** A next() in progress, and, when return() waits for it, how to tell return() it ended. */
   private stepping = false;
   private stepEnd: { ended: Promise<void>; end: () => void } | null = null;
 
-  constructor(private readonly options: ReplayThenLiveOptions<A>) {
+  constructor(private readonly options: ReplayThenLiveOptions<E>) {
     this.pageSize = options.pageSize ?? 200;
   }
 
@@ -108,11 +118,11 @@ class ReplayStream<A extends SequencedEvent> implements AsyncIterableIterator<Ou
     return this;
   }
 
-  [offerDirect](consumer: DirectConsumer<Out<A>>): void {
+  [offerDirect](consumer: DirectConsumer<E>): void {
     this.direct = consumer;
   }
 
-  async next(): Promise<IteratorResult<Out<A>>> {
+  async next(): Promise<IteratorResult<E>> {
     this.stepping = true;
     try {
       return await this.step();
@@ -126,7 +136,7 @@ class ReplayStream<A extends SequencedEvent> implements AsyncIterableIterator<Ou
     }
   }
 
-  async return(): Promise<IteratorResult<Out<A>>> {
+  async return(): Promise<IteratorResult<E>> {
     this.stopRequested = true;
     this.wake();
     // A next() in progress winds down first (it sees the request at its next step).
@@ -141,14 +151,15 @@ class ReplayStream<A extends SequencedEvent> implements AsyncIterableIterator<Ou
     return this.close();
   }
 
-  async throw(err?: unknown): Promise<IteratorResult<Out<A>>> {
+  async throw(err?: unknown): Promise<IteratorResult<E>> {
     this.close();
     throw err;
   }
 
-  private close(): IteratorResult<Out<A>> {
+  private close(): IteratorResult<E> {
     if (this.state === "open") {
       this.unsubscribe();
+      this.unwatch();
       this.options.onClose?.();
     }
     this.state = "closed";
@@ -160,36 +171,62 @@ class ReplayStream<A extends SequencedEvent> implements AsyncIterableIterator<Ou
   private async open(): Promise<void> {
     this.state = "open";
     this.options.onOpen?.();
+    this.unwatch =
+      this.options.watch?.(() => {
+        this.accessStale = true;
+        this.wake();
+      }) ?? noop;
     this.unsubscribe = await this.options.subscribe((event) => this.receive(event));
     await this.options.afterSubscribe?.();
     this.lastSent = this.options.after ?? (await this.options.latestId());
     if (this.options.after !== null) this.catchingUp = { gapFill: false };
   }
 
-  private async step(): Promise<IteratorResult<Out<A>>> {
+  /** Hands an event on, unless the subscriber's stream ends at it. */
+  private hand(event: E, live: boolean): IteratorResult<E> {
+    const ending = this.options.endsWith?.(event) ?? null;
+    if (ending) throw ending;
+    this.lastSent = event.id;
+    this.options.onYield?.(event, live);
+    return { done: false, value: event };
+  }
+
+  private async step(): Promise<IteratorResult<E>> {
     if (this.state === "closed") return DONE;
     if (this.state === "new") await this.open();
     for (;;) {
       if (this.stopRequested) return this.close();
-      // Everything stored after lastSent, page by page.
+      if (this.error) throw this.error;
+      if (this.accessStale) {
+        this.accessStale = false;
+        await this.options.checkAccess?.();
+        continue;
+      }
+      // Everything stored after lastSent, page by page, a few events a turn.
       if (this.page) {
+        if (this.handedSinceTurn >= EVENTS_PER_TURN) {
+          this.handedSinceTurn = 0;
+          await this.options.pace?.();
+          continue;
+        }
         const event = this.page[this.pageIndex++];
         if (event) {
-          this.lastSent = Number(event.id);
-          this.options.onYield?.(event, false);
-          return { done: false, value: event };
+          this.handedSinceTurn++;
+          return this.hand(event, false);
         }
-        if (this.page.length < this.pageSize) this.catchingUp = null;
+        if (this.page.length < this.pageSize && !this.arrivedWhileReading) this.catchingUp = null;
         this.page = null;
         continue;
       }
       if (this.catchingUp) {
-        this.page = await this.options.loadAfter(this.lastSent, this.pageSize);
+        this.arrivedWhileReading = false;
+        const page = await this.options.loadAfter(this.lastSent, this.pageSize);
+        await this.options.checkAccess?.();
+        this.page = page;
         this.pageIndex = 0;
-        if (this.catchingUp.gapFill) this.options.onGapFill?.(this.page.length);
+        if (this.catchingUp.gapFill) this.options.onGapFill?.(page.length);
         continue;
       }
-      if (this.error) throw this.error;
       const event = this.buffer.shift();
       if (!event) {
         this.idle = true;
@@ -197,55 +234,45 @@ class ReplayStream<A extends SequencedEvent> implements AsyncIterableIterator<Ou
         this.idle = false;
         continue;
       }
-      if (event.kind === "revoked") continue;
-      if (event.kind === "resync") {
+      if (isResync(event)) {
         this.catchingUp = { gapFill: true };
         continue;
       }
-      const id = Number(event.id);
-      if (event.kind === "deleted") {
-        if (id <= this.lastSent) return { done: false, value: event };
-        (this.deletedAhead ??= new Set()).add(id);
-        continue;
-      }
-      if (id <= this.lastSent || this.deletedAhead?.has(id)) continue;
-      const previous = event.previousId === null ? 0 : Number(event.previousId);
-      if (previous > this.lastSent) {
+      if (event.id <= this.lastSent) continue;
+      if ((event.previousId ?? 0) > this.lastSent) {
         this.catchingUp = { gapFill: true };
         continue;
       }
-      this.lastSent = id;
-      this.options.onYield?.(event, true);
-      return { done: false, value: event };
+      return this.hand(event, true);
     }
   }
 
   /** The live subscription's listener. */
-  private receive(event: StreamEvent<A>): void {
+  private receive(event: E | ResyncEvent): void {
     if (this.error || this.state === "closed" || this.takenDirectly(event)) return;
-    if (this.buffer.length >= (this.options.maxBuffered ?? 1000)) {
+    if (!isResync(event) && this.catchingUp) {
+      this.arrivedWhileReading = true;
+      // The end of the stream is not left for the read to find: it ends at once.
+      this.error = this.options.endsWith?.(event) ?? null;
+    } else if (this.buffer.length >= (this.options.maxBuffered ?? 1000)) {
       // Memory stays bounded: drop what is held and end the stream; the client resumes with `after`.
       this.buffer.length = 0;
       this.error = this.options.overflowError?.() ?? new Error("subscriber too far behind");
-    } else if (event.kind === "revoked") {
-      const error = this.options.revocationError?.(event) ?? null;
-      if (!error) return;
-      this.error = error;
     } else {
-      this.buffer.push(event);
+      const ending = isResync(event) ? null : (this.options.endsWith?.(event) ?? null);
+      if (ending) this.error = ending;
+      else this.buffer.push(event);
     }
     this.wake();
   }
 
   /**
-   * A live addition that follows what was last handed on, taken by the direct consumer while
+   * A live event that follows what was last handed on, taken by the direct consumer while
    * next() waits with nothing held: everything before it has been handed on and taken.
    */
-  private takenDirectly(event: StreamEvent<A>): boolean {
-    if (!this.idle || !this.direct || this.stopRequested || this.buffer.length > 0 || event.kind !== "added") return false;
-    const id = Number(event.id);
-    const previous = event.previousId === null ? 0 : Number(event.previousId);
-    if (id <= this.lastSent || previous > this.lastSent || this.deletedAhead?.has(id)) return false;
+  private takenDirectly(event: E | ResyncEvent): boolean {
+    if (!this.idle || !this.direct || this.stopRequested || this.accessStale || this.buffer.length > 0 || isResync(event)) return false;
+    if (event.id <= this.lastSent || (event.previousId ?? 0) > this.lastSent || this.options.endsWith?.(event)) return false;
     try {
       if (!this.direct(event)) return false;
     } catch (err) {
@@ -255,7 +282,7 @@ class ReplayStream<A extends SequencedEvent> implements AsyncIterableIterator<Ou
       this.wake();
       return true;
     }
-    this.lastSent = id;
+    this.lastSent = event.id;
     this.options.onYield?.(event, true);
     return true;
   }

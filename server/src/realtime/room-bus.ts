@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { EventEmitter } from "node:events";
 import { PubSub, type PubSubEngine } from "graphql-subscriptions";
 import { RedisPubSub } from "graphql-redis-subscriptions";
-import { Redis, type RedisOptions } from "ioredis";
+import { type Cluster, Redis, type RedisOptions } from "ioredis";
 import type { Logger } from "pino";
 import type { PubSub as TypeGraphqlPubSub } from "type-graphql";
 
@@ -26,11 +26,15 @@ export interface RoomBus {
   subscribe<T>(topic: string, roomId: number, onMessage: (payload: T) => void, onResync?: () => void): Promise<() => void>;
   ping(): Promise<void>;
   close(): Promise<void>;
-  /** The Redis connection for shared state (rate limits), when there is one. */
-  readonly redis?: Redis;
+  /** The Redis connection (or cluster client) for shared state (rate limits), when there is one. */
+  readonly redis?: Redis | Cluster;
 }
 
-const PUBLISH_TIMEOUT_MS = 2000;
+export const PUBLISH_TIMEOUT_MS = 2000;
+
+/** `<prefix><topic>:<room id>`: one channel per room and topic. */
+export type ChannelName = (prefix: string, topic: string, roomId: number) => string;
+const plainChannelName: ChannelName = (prefix, topic, roomId) => `${prefix}${topic}:${roomId}`;
 
 /**
  * graphql-redis-subscriptions rejects an internal promise nobody awaits when a SUBSCRIBE fails
@@ -42,7 +46,7 @@ function quietPendingRejection(engine: PubSubEngine, channel: string): void {
   pending?.get(channel)?.pending?.catch(() => undefined);
 }
 
-class EngineRoomBus implements RoomBus {
+export class EngineRoomBus implements RoomBus {
   private readonly resyncs = new Set<() => void>();
   /** Per channel, the newest payload published with `retry` that has not got through. */
   private readonly undelivered = new Map<string, unknown>();
@@ -52,11 +56,12 @@ class EngineRoomBus implements RoomBus {
     private readonly channelPrefix: string,
     private readonly closeEngine: () => Promise<void>,
     private readonly pingEngine: () => Promise<void>,
-    readonly redis?: Redis,
+    readonly redis?: Redis | Cluster,
+    private readonly channelName: ChannelName = plainChannelName,
   ) {}
 
   private channel(topic: string, roomId: number): string {
-    return `${this.channelPrefix}${topic}:${roomId}`;
+    return this.channelName(this.channelPrefix, topic, roomId);
   }
 
   async publish(topic: string, roomId: number, payload: unknown, options?: { retry?: boolean }): Promise<void> {
@@ -70,14 +75,25 @@ class EngineRoomBus implements RoomBus {
     }
   }
 
-  /** Publishes again what failed, oldest room first; stops at the first failure. */
-  async retryUndelivered(): Promise<number> {
+  /**
+   * Publishes again what failed, oldest room first; stops at the first failure, unless
+   * `eachRoom` (on a cluster, one room's shard being down says nothing about another's).
+   */
+  async retryUndelivered(eachRoom = false): Promise<number> {
     let published = 0;
+    let failure: unknown = null;
     for (const [channel, payload] of [...this.undelivered]) {
-      await this.publishNow(channel, payload);
+      try {
+        await this.publishNow(channel, payload);
+      } catch (err) {
+        if (!eachRoom) throw err;
+        failure = err;
+        continue;
+      }
       if (this.undelivered.get(channel) === payload) this.undelivered.delete(channel);
       published++;
     }
+    if (failure !== null && published === 0) throw failure;
     return published;
   }
 
@@ -136,17 +152,17 @@ export function createInProcessRoomBus(prefix: string): RoomBus {
 }
 
 /** How often each instance checks that its own pub/sub link still delivers. */
-const HEARTBEAT_INTERVAL_MS = 2500;
+export const HEARTBEAT_INTERVAL_MS = 2500;
 /** Interval plus deadline: a link that connects but stops delivering is noticed within 15 s. */
-const HEARTBEAT_DEADLINE_MS = 10000;
+export const HEARTBEAT_DEADLINE_MS = 10000;
 /**
  * A link can die without a word (no error, no close): a connection that answers nothing for
  * this long after a command is dropped and re-established. The heartbeat sends a command on
  * both connections, so a dead one is found within HEARTBEAT_INTERVAL_MS plus this.
  */
-const SOCKET_TIMEOUT_MS = 3000;
+export const SOCKET_TIMEOUT_MS = 3000;
 /** Publishes and rate-limit counters fail after this rather than wait for a dead link. */
-const COMMAND_TIMEOUT_MS = 1000;
+export const COMMAND_TIMEOUT_MS = 1000;
 
 /**
  * Several instances: Redis pub/sub, with separate publisher and subscriber connections.
@@ -162,7 +178,10 @@ export function createRedisRoomBus(url: string, prefix: string, logger: Logger, 
     socketTimeout: SOCKET_TIMEOUT_MS,
   };
   const publisher = new Redis(url, { ...options, commandTimeout: COMMAND_TIMEOUT_MS });
-  const subscriber = new Redis(url, options);
+  // Without the CLIENT SETINFO handshake: ioredis 5.8+ may send it, and its ready check, after a
+  // SUBSCRIBE queued while connecting, and Redis refuses them in subscriber mode (the link then
+  // drops and resyncs at every start). ioredis issue #2037.
+  const subscriber = new Redis(url, { ...options, disableClientInfo: true });
   for (const [name, client] of [["publisher", publisher], ["subscriber", subscriber]] as const) {
     client.on("error", (err: Error) => logger.warn({ err: err.message, connection: name }, "redis error"));
     client.on("reconnecting", () => logger.info({ connection: name }, "redis reconnecting"));

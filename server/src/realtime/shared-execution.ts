@@ -9,19 +9,13 @@ import {
 } from "graphql";
 import { type DirectOffering, offerDirect } from "./streams.js";
 
-/**
- * Subscription root fields whose events render the same for every subscriber (nothing in
- * Message or RoomEvent depends on who is looking), so one execution can serve a whole room.
- */
-const SHAREABLE_FIELDS = new Set(["messageAdded", "roomEvents"]);
-
 const documentIds = new WeakMap<DocumentNode, number>();
 let nextDocumentId = 1;
 
-function shareKey(args: ExecutionArgs): string | null {
+function shareKey(args: ExecutionArgs, shareable: ReadonlySet<string>): string | null {
   const operation = getOperationAST(args.document, args.operationName);
   const fields = operation?.selectionSet.selections ?? [];
-  if (fields.length !== 1 || fields[0]?.kind !== Kind.FIELD || !SHAREABLE_FIELDS.has(fields[0].name.value)) return null;
+  if (fields.length !== 1 || fields[0]?.kind !== Kind.FIELD || !shareable.has(fields[0].name.value)) return null;
   let id = documentIds.get(args.document);
   if (id === undefined) {
     id = nextDocumentId++;
@@ -55,12 +49,24 @@ export interface ResultSink {
  * unshared operations) goes through the returned iterator. Order is kept: a result written to
  * the sink is written before the iterator asks for the next event.
  */
-export function createSharedSubscribe(sinkFor: (args: ExecutionArgs) => ResultSink | undefined) {
+export function createSharedSubscribe(
+  sinkFor: (args: ExecutionArgs) => ResultSink | undefined,
+  /**
+   * Which rendering of an event a subscriber's context gets: subscribers with the same answer
+   * render it identically (a field that depends on who is looking differs between audiences).
+   */
+  audienceOf: (event: object, contextValue: unknown) => string = () => "",
+  /**
+   * Subscription root fields whose events render the same for every subscriber of one
+   * audience, so one execution can serve a whole room.
+   */
+  shareable: ReadonlySet<string> = new Set(),
+) {
   return async function subscribeShared(args: ExecutionArgs): Promise<AsyncIterableIterator<ExecutionResult> | ExecutionResult> {
     const source = await createSourceEventStream(args);
     if (!(Symbol.asyncIterator in source)) return source;
     const events = source as AsyncIterableIterator<unknown>;
-    const key = shareKey(args);
+    const key = shareKey(args, shareable);
     const sink = key === null ? undefined : sinkFor(args);
     const render = (event: unknown): Promise<SharedResult> | SharedResult => {
       if (key === null || typeof event !== "object" || event === null) {
@@ -71,20 +77,21 @@ export function createSharedSubscribe(sinkFor: (args: ExecutionArgs) => ResultSi
         perEvent = new Map();
         executions.set(event, perEvent);
       }
-      let shared = perEvent.get(key);
+      const audienceKey = `${key}|${audienceOf(event, args.contextValue)}`;
+      let shared = perEvent.get(audienceKey);
       if (!shared) {
         const result = execute({ ...args, rootValue: event });
         if (result instanceof Promise) {
           const settled = result.then((r) => {
             const value = { result: r, json: undefined };
-            perEvent.set(key, value); // later subscribers need not wait a turn for it
+            perEvent.set(audienceKey, value); // later subscribers need not wait a turn for it
             return value;
           });
-          perEvent.set(key, settled);
+          perEvent.set(audienceKey, settled);
           return settled;
         }
         shared = { result, json: undefined };
-        perEvent.set(key, shared);
+        perEvent.set(audienceKey, shared);
       }
       return shared;
     };

@@ -3,9 +3,17 @@ import type { MigrationObject } from "@mikro-orm/core";
 import { Migration20261127223223_initial } from "./Migration20261127223223_initial.js";
 import { Migration20261127230734_moderation } from "./Migration20261127230734_moderation.js";
 import { Migration20261127235751_client_message_id } from "./Migration20261127235751_client_message_id.js";
+import { Migration20261201223550_sessions_and_removals } from "./Migration20261201223550_sessions_and_removals.js";
+import { Migration20261201235005_room_timeline } from "./Migration20261201235005_room_timeline.js";
+import { Migration20261202001107_course_questions } from "./Migration20261202001107_course_questions.js";
+import { Migration20261202041324_read_markers } from "./Migration20261202041324_read_markers.js";
 
 export const sqliteMigrations: MigrationObject[] = [
   { name: "Migration20261127223223_initial", class: Migration20261127223223_initial },
   { name: "Migration20261127230734_moderation", class: Migration20261127230734_moderation },
   { name: "Migration20261127235751_client_message_id", class: Migration20261127235751_client_message_id },
+  { name: "Migration20261201223550_sessions_and_removals", class: Migration20261201223550_sessions_and_removals },
+  { name: "Migration20261201235005_room_timeline", class: Migration20261201235005_room_timeline },
+  { name: "Migration20261202001107_course_questions", class: Migration20261202001107_course_questions },
+  { name: "Migration20261202041324_read_markers", class: Migration20261202041324_read_markers },
 ];

@@ -1,0 +1,146 @@
+import type { IncomingMessage, Server } from "node:http";
+import type { Duplex } from "node:stream";
+import type { Logger } from "pino";
+import { type WebSocket, WebSocketServer } from "ws";
+import type { OperationHost } from "./operations.js";
+import type { DeadlineSweep } from "./sweep.js";
+import { TRANSPORT_WS, TransportWsCodec } from "./ws-graphql-transport-ws.js";
+import { LEGACY_WS, LegacyWsCodec } from "./ws-legacy.js";
+import { CloseCode, Peer } from "./ws-peer.js";
+
+export { TRANSPORT_WS } from "./ws-graphql-transport-ws.js";
+export { LEGACY_WS } from "./ws-legacy.js";
+export { CloseCode } from "./ws-peer.js";
+
+/** The subprotocols spoken at the WebSocket path, in the order of preference. */
+export const SUBPROTOCOLS = [TRANSPORT_WS, LEGACY_WS] as const;
+const NOT_ACCEPTABLE = `Subprotocol not acceptable: use ${SUBPROTOCOLS.join(" or ")}`;
+
+export interface WebSocketTransportOptions<P> {
+  httpServer: Server;
+  path: string;
+  host: OperationHost<P>;
+  sweep: DeadlineSweep;
+  isOriginAllowed: (origin: string | undefined) => boolean;
+  clientAddress: (request: IncomingMessage) => string | undefined;
+  maxFrameBytes: number;
+  connectionInitTimeoutMs: number;
+  maxSocketBufferBytes: number;
+  logger: Logger;
+  onOpen?: () => void;
+  onClose?: () => void;
+  keepAliveMs?: number;
+}
+
+/** The subprotocols a client offers (Sec-WebSocket-Protocol), as ws reads them. */
+function offered(request: IncomingMessage): string[] {
+  const header = request.headers["sec-websocket-protocol"];
+  return header ? header.split(",").map((p) => p.trim()).filter(Boolean) : [];
+}
+
+/**
+ * GraphQL over WebSocket on `ws`, sharing the HTTP server's port and path, over the
+ * transport-neutral OperationHost: graphql-transport-ws, or the legacy graphql-ws subprotocol
+ * (subscriptions-transport-ws), chosen by what the client offers. One timer pings every
+ * socket; the shared sweep keeps their deadlines.
+ */
+export function attachWebSocketTransport<P>(options: WebSocketTransportOptions<P>) {
+  const { host, logger, sweep } = options;
+  // An oversized frame closes the socket with 1009 (ws enforces maxPayload).
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: options.maxFrameBytes,
+    perMessageDeflate: false,
+    handleProtocols: (protocols) => SUBPROTOCOLS.find((p) => protocols.has(p)) ?? false,
+  });
+  const peers = new Map<WebSocket, Peer<P>>();
+
+  // Every tick: a socket that has not answered the previous ping is gone; ping the rest.
+  const keepAlive = setInterval(() => {
+    for (const peer of peers.values()) {
+      if (peer.closed) continue;
+      if (!peer.alive) {
+        peer.socket.terminate();
+        continue;
+      }
+      peer.alive = false;
+      peer.socket.ping();
+      peer.codec.tick?.();
+    }
+  }, options.keepAliveMs ?? 12_000);
+  keepAlive.unref();
+
+  wss.on("connection", (socket: WebSocket, request: IncomingMessage) => {
+    const peer = new Peer<P>(socket, options);
+    peer.codec = socket.protocol === LEGACY_WS ? new LegacyWsCodec(peer) : new TransportWsCodec(peer);
+    peer.connection = host.connection({ close: (code, reason) => peer.codec.close(code, reason), flow: peer }, options.clientAddress(request));
+    peers.set(socket, peer);
+    sweep.add(peer);
+    options.onOpen?.();
+    if (socket.protocol !== TRANSPORT_WS && socket.protocol !== LEGACY_WS) {
+      socket.close(CloseCode.SubprotocolNotAcceptable, NOT_ACCEPTABLE);
+    }
+    socket.on("pong", () => (peer.alive = true));
+    // ws reports a broken frame (too big: 1009, invalid UTF-8: 1007, bad framing: 1002) here and closes the socket itself.
+    socket.on("error", (err: Error & { code?: string }) => logger.info({ code: err.code, reason: err.message }, "websocket protocol error"));
+    socket.on("message", (data, isBinary) => {
+      if (isBinary) return socket.close(CloseCode.BadRequest, "Messages must be text frames");
+      peer.codec.receive(String(data)).catch((err: unknown) => {
+        logger.error({ err }, "websocket message handling failed");
+        socket.close(1011, "Internal server error");
+      });
+    });
+    socket.once("close", (code, reason) => {
+      peers.delete(socket);
+      sweep.delete(peer);
+      peer.connection.closed();
+      options.onClose?.();
+      logger.info({ connectionId: peer.id, userId: peer.connection.userKey, code, reason: String(reason) }, "websocket closed");
+    });
+  });
+
+  const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const path = new URL(request.url ?? "/", "http://localhost").pathname;
+    if (path !== options.path) {
+      socket.end("HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n");
+      return;
+    }
+    // Cross-site WebSocket hijacking and DNS rebinding: browsers always send Origin, and only
+    // the configured origins may open a socket (an Origin equal to the Host proves nothing).
+    if (!options.isOriginAllowed(request.headers.origin)) {
+      socket.end("HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n");
+      return;
+    }
+    // A client that offers only subprotocols we do not speak would fail the handshake on its
+    // side (no protocol echoed) without ever reading a close code: say so in the answer.
+    const protocols = offered(request);
+    if (protocols.length > 0 && !protocols.some((p) => (SUBPROTOCOLS as readonly string[]).includes(p))) {
+      const body = `${NOT_ACCEPTABLE}.\n`;
+      socket.end(`HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+      return;
+    }
+    wss.handleUpgrade(request, socket, head, (ws) => wss.emit("connection", ws, request));
+  };
+  options.httpServer.on("upgrade", onUpgrade);
+
+  return {
+    /**
+     * Closes every socket with 1001 so clients reconnect elsewhere. A client that does not
+     * answer the closing handshake within a second is cut off, so shutdown never waits on it.
+     */
+    async close(): Promise<void> {
+      options.httpServer.off("upgrade", onUpgrade);
+      clearInterval(keepAlive);
+      const sockets = [...wss.clients];
+      for (const socket of sockets) {
+        const peer = peers.get(socket);
+        if (peer) peer.codec.close(CloseCode.GoingAway, "Going away");
+        else socket.close(CloseCode.GoingAway, "Going away");
+      }
+      const closed = new Promise<void>((resolve, reject) => wss.close((err) => (err ? reject(err) : resolve())));
+      await Promise.race([closed, new Promise((resolve) => setTimeout(resolve, 1000).unref())]);
+      for (const socket of sockets) if (socket.readyState !== socket.CLOSED) socket.terminate();
+      await closed;
+    },
+  };
+}
