@@ -1,9 +1,7 @@
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
 import { accessibilityProblems } from "../support/axe.js";
-import { freshSqlite, type TestDatabase } from "../support/databases.js";
-import { startServerProcess, type ServerProcess } from "../support/server-process.js";
-import { DEMO_PASSWORD, demoServerEnv, launchBrowser, messageInput, messagesWith, openRoom, roomPath, send } from "../support/browser.js";
+import { DEMO_PASSWORD, messageInput, messagesWith, openRoom, roomPath, send, demoRoom } from "../support/browser.js";
 import { graphql } from "../support/graphql.js";
 
 /**
@@ -11,31 +9,18 @@ import { graphql } from "../support/graphql.js";
  * mode and at desktop and phone width: no violations, and no serious "needs review" items.
  */
 describe.each(["light", "dark"] as const)("accessibility (%s mode)", (colorScheme) => {
-  let db: TestDatabase;
-  let server: ServerProcess;
-  let browser: Browser;
+  const demo = demoRoom();
   const problems: string[] = [];
 
-  beforeAll(async () => {
-    db = freshSqlite();
-    [server, browser] = await Promise.all([startServerProcess(demoServerEnv(db.url)), launchBrowser()]);
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-    await db?.drop();
-  });
-
   async function visitor(width = 1280): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width, height: 800 }, colorScheme });
+    const context = await demo.browser.newContext({ viewport: { width, height: 800 }, colorScheme });
     context.setDefaultTimeout(10_000);
     return context.newPage();
   }
 
   async function as(username: string, width = 1280): Promise<Page> {
     const page = await visitor(width);
-    await page.goto(`${server.url}/login`);
+    await page.goto(`${demo.server.url}/login`);
     await page.getByLabel("Username").fill(username);
     await page.getByLabel("Password").fill(DEMO_PASSWORD);
     await page.getByRole("button", { name: "Log in" }).click();
@@ -45,7 +30,7 @@ describe.each(["light", "dark"] as const)("accessibility (%s mode)", (colorSchem
 
   /** Opens a page of the app (as the user would, by its address) and checks it once `ready` shows. */
   async function check(page: Page, label: string, ready: (page: Page) => Promise<unknown>, path?: string): Promise<void> {
-    if (path !== undefined) await page.goto(`${server.url}${path}`);
+    if (path !== undefined) await page.goto(`${demo.server.url}${path}`);
     await ready(page);
     problems.push(...(await accessibilityProblems(page)).map((p) => `${label}: ${p}`));
   }
@@ -53,8 +38,8 @@ describe.each(["light", "dark"] as const)("accessibility (%s mode)", (colorSchem
 
   /** The room's timeline states: a mention of me, reactions and the picker, a thread with suggestions open, editing. */
   async function checkTimeline(alice: Page): Promise<void> {
-    const login = await graphql<{ login: { token: string } }>(server.url, "mutation ($u: String!, $p: String!) { login(username: $u, password: $p) { token } }", { u: "bob", p: DEMO_PASSWORD });
-    await graphql(server.url, `mutation { sendMessage(courseId: 1, content: "Hello @alice, did you see the **notes**?") { id } }`, {}, login.data?.login.token);
+    const login = await graphql<{ login: { token: string } }>(demo.server.url, "mutation ($u: String!, $p: String!) { login(username: $u, password: $p) { token } }", { u: "bob", p: DEMO_PASSWORD });
+    await graphql(demo.server.url, `mutation { sendMessage(courseId: 1, content: "Hello @alice, did you see the **notes**?") { id } }`, {}, login.data?.login.token);
     const bobs = messagesWith(alice, "did you see the notes");
     await bobs.getByText("Mentions you").waitFor();
     await bobs.getByRole("button", { name: /^React to message/ }).click();
@@ -95,15 +80,15 @@ describe.each(["light", "dark"] as const)("accessibility (%s mode)", (colorSchem
     await check(alice, "catalogue", (p) => p.getByRole("link", { name: "Course chat room" }).first().waitFor(), "/");
     await check(alice, "my courses", heading("My courses"), "/my-courses");
     // Read state: a message from bob mentioning alice gives her unread and mention badges.
-    const bobLogin = await graphql<{ login: { token: string } }>(server.url, "mutation ($u: String!, $p: String!) { login(username: $u, password: $p) { token } }", { u: "bob", p: DEMO_PASSWORD });
+    const bobLogin = await graphql<{ login: { token: string } }>(demo.server.url, "mutation ($u: String!, $p: String!) { login(username: $u, password: $p) { token } }", { u: "bob", p: DEMO_PASSWORD });
     const bobToken = bobLogin.data?.login.token;
-    await graphql(server.url, `mutation { sendMessage(courseId: 1, content: "A word for @alice before she looks") { id } }`, {}, bobToken);
+    await graphql(demo.server.url, `mutation { sendMessage(courseId: 1, content: "A word for @alice before she looks") { id } }`, {}, bobToken);
     await check(alice, "my courses, unread and mention badges", (p) => p.locator('li[data-course-id="1"] .mention-badge').waitFor());
     await check(alice, "course page, member", (p) => p.getByRole("button", { name: "Leave course" }).waitFor(), "/courses/1");
     await check(alice, "new course, student", (p) => p.getByText("Only instructors and staff").waitFor(), "/courses/new");
     await check(alice, "message admin, student", (p) => p.getByText("Access denied").waitFor(), "/admin/messages");
     await check(alice, "page not found", heading("Page not found"), "/nowhere");
-    await alice.goto(`${server.url}${roomPath(1)}`);
+    await alice.goto(`${demo.server.url}${roomPath(1)}`);
     await openRoom(alice, 1);
     await check(alice, "room, new messages divider", (p) => p.getByTestId("unread-divider").waitFor());
     await send(alice, "Formatted: **bold**, `code`, a [link](https://example.org) and\n```\nprint('block')\n```");
@@ -111,7 +96,7 @@ describe.each(["light", "dark"] as const)("accessibility (%s mode)", (colorSchem
     await check(alice, "room", (p) => p.locator(".badge[data-state=live]").waitFor());
     await alice.getByRole("button", { name: "Members" }).click();
     await check(alice, "room, members", (p) => p.getByRole("list", { name: "Members" }).waitFor());
-    await graphql(server.url, "mutation { typing(courseId: 1) }", {}, bobToken);
+    await graphql(demo.server.url, "mutation { typing(courseId: 1) }", {}, bobToken);
     await check(alice, "room, members online, someone typing", (p) => p.getByTestId("typing-line").getByText("bob is typing…").waitFor());
     await alice.getByRole("button", { name: "Search" }).click();
     await alice.getByRole("searchbox", { name: "Search this room" }).fill("course");
@@ -140,7 +125,7 @@ describe.each(["light", "dark"] as const)("accessibility (%s mode)", (colorSchem
     await carol.context().close();
 
     const phone = await as("bob", 390);
-    await phone.goto(`${server.url}${roomPath(1)}`);
+    await phone.goto(`${demo.server.url}${roomPath(1)}`);
     await openRoom(phone, 1);
     await check(phone, "room, phone", (p) => p.locator(".badge[data-state=live]").waitFor());
     await phone.getByRole("button", { name: "Menu" }).click();
@@ -159,7 +144,7 @@ describe.each(["light", "dark"] as const)("accessibility (%s mode)", (colorSchem
     await check(ada, "course page, instructor", heading("Room settings"), "/courses/1");
     await check(ada, "new course", heading("New course"), "/courses/new");
     await check(ada, "message admin", (p) => p.locator(".admin-table tbody tr").first().waitFor(), "/admin/messages");
-    await ada.goto(`${server.url}${roomPath(1)}`);
+    await ada.goto(`${demo.server.url}${roomPath(1)}`);
     await openRoom(ada, 1);
     await send(ada, "A message to delete");
     const doomed = messagesWith(ada, "A message to delete");
@@ -179,8 +164,8 @@ describe.each(["light", "dark"] as const)("accessibility (%s mode)", (colorSchem
     await ada.context().close();
 
     // More unread for bob than the room's first page holds: the bar offering to jump back.
-    const adaLogin = await graphql<{ login: { token: string } }>(server.url, "mutation ($u: String!, $p: String!) { login(username: $u, password: $p) { token } }", { u: "ada", p: DEMO_PASSWORD });
-    for (let i = 1; i <= 55; i += 1) await graphql(server.url, "mutation ($c: String!) { sendMessage(courseId: 1, content: $c) { id } }", { c: `Catching up ${i}` }, adaLogin.data?.login.token);
+    const adaLogin = await graphql<{ login: { token: string } }>(demo.server.url, "mutation ($u: String!, $p: String!) { login(username: $u, password: $p) { token } }", { u: "ada", p: DEMO_PASSWORD });
+    for (let i = 1; i <= 55; i += 1) await graphql(demo.server.url, "mutation ($c: String!) { sendMessage(courseId: 1, content: $c) { id } }", { c: `Catching up ${i}` }, adaLogin.data?.login.token);
     for (const width of [1280, 390]) {
       const bob = await as("bob", width);
       await check(bob, `room, unread bar, ${width} px`, (p) => p.getByRole("region", { name: "Unread messages" }).getByRole("button", { name: "Jump to first unread" }).waitFor(), roomPath(1));

@@ -1,28 +1,12 @@
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { accessibilityProblems } from "../support/axe.js";
-import { freshSqlite, type TestDatabase } from "../support/databases.js";
-import { startServerProcess, type ServerProcess } from "../support/server-process.js";
-import { demoServerEnv, launchBrowser, messagesWith, openAs, openRoom, roomPath, send } from "../support/browser.js";
+import { messagesWith, openAs, openRoom, roomPath, send, demoRoom } from "../support/browser.js";
 
 describe("the connection state tells the truth", () => {
-  let db: TestDatabase;
-  let server: ServerProcess;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    db = freshSqlite();
-    [server, browser] = await Promise.all([startServerProcess(demoServerEnv(db.url)), launchBrowser()]);
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-    await db?.drop();
-  });
+  const demo = demoRoom();
 
   it("says offline while the browser is, keeps what is written meanwhile, and is live again after", async () => {
-    const [alice, bob] = await Promise.all([openAs(browser, server.url, "alice", roomPath(1)), openAs(browser, server.url, "bob", roomPath(1))]);
+    const [alice, bob] = await Promise.all([openAs(demo.browser, demo.server.url, "alice", roomPath(1)), openAs(demo.browser, demo.server.url, "bob", roomPath(1))]);
     await Promise.all([openRoom(alice, 1), openRoom(bob, 1)]);
     await alice.context().setOffline(true);
     await alice.locator(".badge[data-state=offline]", { hasText: "Offline" }).waitFor();
@@ -39,14 +23,14 @@ describe("the connection state tells the truth", () => {
   }, 60_000);
 
   it("gives the reason while reconnecting, and clears 'Cannot reach the server' once back", async () => {
-    const alice = await openAs(browser, server.url, "alice", roomPath(1));
+    const alice = await openAs(demo.browser, demo.server.url, "alice", roomPath(1));
     await openRoom(alice, 1);
     await send(alice, "Delete me while the server is away");
     const mine = messagesWith(alice, "Delete me while the server is away");
     await mine.waitFor();
 
-    const port = server.port;
-    await server.stop();
+    const port = demo.server.port;
+    await demo.server.stop();
     // Stopped with SIGTERM: the server closed the socket saying it is going away.
     await alice.getByRole("alert").filter({ hasText: "Connection lost. Reconnecting… The server is restarting." }).waitFor();
     await alice.getByRole("status").filter({ hasText: /Reconnecting….*Trying again in \d+ s/ }).waitFor({ timeout: 20_000 });
@@ -55,7 +39,7 @@ describe("the connection state tells the truth", () => {
     await mine.getByRole("button", { name: /Delete/ }).click();
     await alice.getByRole("alert").filter({ hasText: "Cannot reach the server" }).waitFor();
 
-    server = await startServerProcess({ ...demoServerEnv(db.url), PORT: String(port) });
+    await demo.startAgain(port);
     // Retry now is there between attempts; an attempt of its own may already be getting through.
     await alice
       .getByRole("button", { name: "Retry now" })

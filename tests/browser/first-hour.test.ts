@@ -1,35 +1,20 @@
 import { copyFileSync, mkdirSync } from "node:fs";
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
 import { accessibilityProblems } from "../support/axe.js";
-import { freshSqlite, type TestDatabase } from "../support/databases.js";
-import { startServerProcess, type ServerProcess } from "../support/server-process.js";
-import { DEMO_PASSWORD, demoServerEnv, launchBrowser, messagesWith, openAs, openRoom, roomPath, screenshot, send } from "../support/browser.js";
+import { DEMO_PASSWORD, messagesWith, openAs, openRoom, roomPath, screenshot, send, demoRoom } from "../support/browser.js";
 
 /** What users of other chat products expect in their first hour. */
 describe("the room as people expect it", () => {
-  let db: TestDatabase;
-  let server: ServerProcess;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    db = freshSqlite();
-    [server, browser] = await Promise.all([startServerProcess(demoServerEnv(db.url)), launchBrowser()]);
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-    await db?.drop();
-  });
+  const demo = demoRoom();
 
   const badgeOf = (page: Page, content: string) => messagesWith(page, content).locator(".role-badge");
 
   it("shows the catalogue before logging in, and the sign-up rules before a failed attempt", async () => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const context = await demo.browser.newContext({ viewport: { width: 1280, height: 800 } });
     context.setDefaultTimeout(10_000);
     const page = await context.newPage();
-    await page.goto(server.url);
+    await page.goto(demo.server.url);
     await page.getByRole("heading", { name: "Course catalogue" }).waitFor();
     await page.getByRole("heading", { name: "Introduction to Python" }).waitFor();
     expect(new URL(page.url()).pathname).toBe("/");
@@ -56,9 +41,9 @@ describe("the room as people expect it", () => {
 
   it("groups messages by author with initials and role badges, lists members and finds messages", async () => {
     const [ada, sam, alice] = await Promise.all([
-      openAs(browser, server.url, "ada", roomPath(1)),
-      openAs(browser, server.url, "sam", roomPath(1)),
-      openAs(browser, server.url, "alice", roomPath(1)),
+      openAs(demo.browser, demo.server.url, "ada", roomPath(1)),
+      openAs(demo.browser, demo.server.url, "sam", roomPath(1)),
+      openAs(demo.browser, demo.server.url, "alice", roomPath(1)),
     ]);
     await Promise.all([openRoom(ada, 1), openRoom(sam, 1), openRoom(alice, 1)]);
     await send(ada, "Reminder: the quiz opens on **Friday**.");
@@ -106,7 +91,7 @@ describe("the room as people expect it", () => {
   });
 
   it("leaves a placeholder where a moderator deletes a message, and keeps the moderator's focus there", async () => {
-    const [ada, bob] = await Promise.all([openAs(browser, server.url, "ada", roomPath(1)), openAs(browser, server.url, "bob", roomPath(1))]);
+    const [ada, bob] = await Promise.all([openAs(demo.browser, demo.server.url, "ada", roomPath(1)), openAs(demo.browser, demo.server.url, "bob", roomPath(1))]);
     await Promise.all([openRoom(ada, 1), openRoom(bob, 1)]);
     await send(bob, "Answer to the quiz: 42");
     await send(bob, "Sorry, I should not have posted that");
@@ -135,10 +120,10 @@ describe("the room as people expect it", () => {
   });
 
   it("fits a one-line header on a phone, follows the system's dark mode, and logs out", async () => {
-    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, colorScheme: "light" });
+    const context = await demo.browser.newContext({ viewport: { width: 390, height: 844 }, colorScheme: "light" });
     context.setDefaultTimeout(10_000);
     const ada = await context.newPage();
-    await ada.goto(`${server.url}/login?next=${encodeURIComponent(roomPath(1))}`);
+    await ada.goto(`${demo.server.url}/login?next=${encodeURIComponent(roomPath(1))}`);
     await ada.getByLabel("Username").fill("ada");
     await ada.getByLabel("Password").fill(DEMO_PASSWORD);
     await ada.getByRole("button", { name: "Log in" }).click();
@@ -166,7 +151,7 @@ describe("the room as people expect it", () => {
     await ada.getByRole("button", { name: "Log out" }).click();
     await ada.waitForURL((url) => url.pathname === "/login");
     expect(await ada.evaluate(`localStorage.getItem("educa-chat.session")`)).toBeNull();
-    await ada.goto(server.url);
+    await ada.goto(demo.server.url);
     await ada.getByRole("link", { name: "Log in to join Introduction to Python" }).waitFor();
     await context.close();
   });

@@ -1,30 +1,18 @@
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
+import { beforeAll, describe, expect, it } from "vitest";
 import { accessibilityProblems } from "../support/axe.js";
-import { freshSqlite, type TestDatabase } from "../support/databases.js";
-import { startServerProcess, type ServerProcess } from "../support/server-process.js";
-import { demoServerEnv, launchBrowser, messageInput, messagesWith, openAs, openRoom, roomPath, send } from "../support/browser.js";
+import { messageInput, messagesWith, openAs, openRoom, roomPath, send, demoRoom } from "../support/browser.js";
 
 const PYTHON = "def area(radius):\n    if radius < 0:\n        raise ValueError(radius)\n    return 3.14159 * radius ** 2";
 
 describe("writing in the room: lines, code and Markdown", () => {
-  let db: TestDatabase;
-  let server: ServerProcess;
-  let browser: Browser;
+  const demo = demoRoom();
   let alice: Page;
   let bob: Page;
 
   beforeAll(async () => {
-    db = freshSqlite();
-    [server, browser] = await Promise.all([startServerProcess(demoServerEnv(db.url)), launchBrowser()]);
-    [alice, bob] = await Promise.all([openAs(browser, server.url, "alice", roomPath(1)), openAs(browser, server.url, "bob", roomPath(1))]);
+    [alice, bob] = await Promise.all([openAs(demo.browser, demo.server.url, "alice", roomPath(1)), openAs(demo.browser, demo.server.url, "bob", roomPath(1))]);
     await Promise.all([openRoom(alice, 1), openRoom(bob, 1)]);
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-    await db?.drop();
   });
 
   it("adds a line with Shift+Enter and sends with Enter", async () => {
@@ -43,7 +31,7 @@ describe("writing in the room: lines, code and Markdown", () => {
   });
 
   it("keeps pasted code's line breaks and indentation, as a code block", async () => {
-    await alice.context().grantPermissions(["clipboard-read", "clipboard-write"], { origin: server.url });
+    await alice.context().grantPermissions(["clipboard-read", "clipboard-write"], { origin: demo.server.url });
     await alice.evaluate(`navigator.clipboard.writeText(${JSON.stringify(PYTHON)})`);
     const input = messageInput(alice);
     await input.fill("My solution:\n");

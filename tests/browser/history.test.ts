@@ -1,9 +1,7 @@
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freshSqlite, type TestDatabase } from "../support/databases.js";
+import type { Page } from "playwright-core";
+import { beforeAll, describe, expect, it } from "vitest";
 import { graphql } from "../support/graphql.js";
-import { startServerProcess, type ServerProcess } from "../support/server-process.js";
-import { DEMO_PASSWORD, demoServerEnv, launchBrowser, messagesWith, openAs, openRoom, roomPath } from "../support/browser.js";
+import { DEMO_PASSWORD, messagesWith, openAs, openRoom, roomPath, demoRoom } from "../support/browser.js";
 import { openSqliteFile } from "../support/sqlite-file.js";
 import { storeMessagesSqlite } from "../support/stored-messages.js";
 
@@ -19,21 +17,17 @@ const offsetInView = (page: Page, content: string) =>
   messagesWith(page, content).evaluate((item) => item.getBoundingClientRect().top - item.closest("[role=log]")!.getBoundingClientRect().top);
 
 describe("a long history", () => {
-  let db: TestDatabase;
-  let server: ServerProcess;
-  let browser: Browser;
+  const demo = demoRoom();
   let courseId: string;
 
   beforeAll(async () => {
-    db = freshSqlite();
-    [server, browser] = await Promise.all([startServerProcess(demoServerEnv(db.url)), launchBrowser()]);
     const login = async (u: string) =>
-      (await graphql<{ login: { token: string } }>(server.url, "mutation ($u: String!, $p: String!) { login(username: $u, password: $p) { token } }", { u, p: DEMO_PASSWORD })).data!.login.token;
-    const created = await graphql<{ createCourse: { id: string } }>(server.url, `mutation { createCourse(title: "Algorithms") { id } }`, {}, await login("ada"));
+      (await graphql<{ login: { token: string } }>(demo.server.url, "mutation ($u: String!, $p: String!) { login(username: $u, password: $p) { token } }", { u, p: DEMO_PASSWORD })).data!.login.token;
+    const created = await graphql<{ createCourse: { id: string } }>(demo.server.url, `mutation { createCourse(title: "Algorithms") { id } }`, {}, await login("ada"));
     courseId = created.data!.createCourse.id;
-    expect((await graphql(server.url, `mutation ($id: ID!) { enroll(courseId: $id) { id } }`, { id: courseId }, await login("alice"))).errors).toBeUndefined();
+    expect((await graphql(demo.server.url, `mutation ($id: ID!) { enroll(courseId: $id) { id } }`, { id: courseId }, await login("alice"))).errors).toBeUndefined();
     // 233 messages over the last three days, oldest first.
-    const sql = openSqliteFile(db.url);
+    const sql = openSqliteFile(demo.db.url);
     const ids = Object.fromEntries((sql.prepare("select id, username from users").all() as { id: number; username: string }[]).map((u) => [u.username, u.id]));
     const start = Date.now() - 50 * HOUR;
     storeMessagesSqlite(
@@ -46,14 +40,8 @@ describe("a long history", () => {
     sql.close();
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-    await db?.drop();
-  });
-
   it("opens with a screenful, loads earlier messages as the reader scrolls up, and keeps each room's place", async () => {
-    const alice = await openAs(browser, server.url, "alice", roomPath(courseId));
+    const alice = await openAs(demo.browser, demo.server.url, "alice", roomPath(courseId));
     await openRoom(alice, courseId);
     await messagesWith(alice, label(TOTAL)).waitFor();
     expect(await shown(alice)).toBeGreaterThanOrEqual(50);

@@ -1,11 +1,9 @@
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
 import { accessibilityProblems } from "../support/axe.js";
-import { freshSqlite, type TestDatabase } from "../support/databases.js";
 import { graphql } from "../support/graphql.js";
 import { cuttableSocket } from "../support/socket-cut.js";
-import { startServerProcess, type ServerProcess } from "../support/server-process.js";
-import { DEMO_PASSWORD, demoServerEnv, launchBrowser, messageInput, messagesWith, openAs, openRoom, roomPath, send } from "../support/browser.js";
+import { DEMO_PASSWORD, messageInput, messagesWith, openAs, openRoom, roomPath, send, demoRoom } from "../support/browser.js";
 
 const unsent = (page: Page, content: string) => page.getByTestId("outbox").locator("li", { hasText: content });
 const shownTexts = (page: Page) => page.locator("[data-testid=message-list] > li .content").allTextContents();
@@ -22,23 +20,10 @@ function recordSends(page: Page): Map<string, string[]> {
 }
 
 describe("the outbox: a message the user wrote is never dropped", () => {
-  let db: TestDatabase;
-  let server: ServerProcess;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    db = freshSqlite();
-    [server, browser] = await Promise.all([startServerProcess(demoServerEnv(db.url, { SEND_RATE_LIMIT: "3/4s" })), launchBrowser()]);
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-    await db?.drop();
-  });
+  const demo = demoRoom({ SEND_RATE_LIMIT: "3/4s" });
 
   it("shows sends refused by the rate limit as waiting, with why, and sends them by itself, in order", async () => {
-    const [bob, alice] = await Promise.all([openAs(browser, server.url, "bob", roomPath(1)), openAs(browser, server.url, "alice", roomPath(1))]);
+    const [bob, alice] = await Promise.all([openAs(demo.browser, demo.server.url, "bob", roomPath(1)), openAs(demo.browser, demo.server.url, "alice", roomPath(1))]);
     await Promise.all([openRoom(bob, 1), openRoom(alice, 1)]);
     const sends = recordSends(bob);
     const written = [1, 2, 3, 4, 5, 6, 7].map((n) => `Quick message ${n}`);
@@ -64,7 +49,7 @@ describe("the outbox: a message the user wrote is never dropped", () => {
   }, 60_000);
 
   it("keeps an unsent message across a reload and sends it, once, when the network is back", async () => {
-    const bob = await openAs(browser, server.url, "bob", roomPath(1));
+    const bob = await openAs(demo.browser, demo.server.url, "bob", roomPath(1));
     await openRoom(bob, 1);
     const sends = recordSends(bob);
     // Sends cannot reach the server (the page and its socket still load).
@@ -87,7 +72,7 @@ describe("the outbox: a message the user wrote is never dropped", () => {
   }, 60_000);
 
   it("marks a message refused for good as failed, with the reason, and sends it on Retry", async () => {
-    const carol = await openAs(browser, server.url, "carol", roomPath(2));
+    const carol = await openAs(demo.browser, demo.server.url, "carol", roomPath(2));
     // The setting reaches an open composer live and locks it; with the socket down it cannot,
     // so the server itself refuses the send.
     const socket = await cuttableSocket(carol);
@@ -95,9 +80,9 @@ describe("the outbox: a message the user wrote is never dropped", () => {
     await openRoom(carol, 2);
     await socket.cut();
     await carol.locator(".badge[data-state=reconnecting]").waitFor();
-    const login = await graphql<{ login: { token: string } }>(server.url, "mutation ($u: String!, $p: String!) { login(username: $u, password: $p) { token } }", { u: "ada", p: DEMO_PASSWORD });
+    const login = await graphql<{ login: { token: string } }>(demo.server.url, "mutation ($u: String!, $p: String!) { login(username: $u, password: $p) { token } }", { u: "ada", p: DEMO_PASSWORD });
     const settings = (on: boolean) =>
-      graphql(server.url, `mutation ($on: Boolean) { updateRoomSettings(courseId: 2, announcementOnly: $on) { id } }`, { on }, login.data?.login.token);
+      graphql(demo.server.url, `mutation ($on: Boolean) { updateRoomSettings(courseId: 2, announcementOnly: $on) { id } }`, { on }, login.data?.login.token);
     expect((await settings(true)).errors).toBeUndefined();
 
     await send(carol, "Refused: announcements only");

@@ -1,9 +1,7 @@
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freshSqlite, type TestDatabase } from "../support/databases.js";
+import type { Page } from "playwright-core";
+import { beforeAll, describe, expect, it } from "vitest";
 import { graphql } from "../support/graphql.js";
-import { startServerProcess, type ServerProcess } from "../support/server-process.js";
-import { DEMO_PASSWORD, demoServerEnv, launchBrowser, messageInput, messagesWith, openAs, openRoom, roomPath, screenshot, send } from "../support/browser.js";
+import { DEMO_PASSWORD, messageInput, messagesWith, openAs, openRoom, roomPath, screenshot, send, demoRoom } from "../support/browser.js";
 
 /**
  * Course questions in the web client, as a student, a classmate, the instructor and staff see
@@ -11,9 +9,7 @@ import { DEMO_PASSWORD, demoServerEnv, launchBrowser, messageInput, messagesWith
  * resolving and reopening, similar questions while typing, and the staff queue, live.
  */
 describe("course questions in the browser", () => {
-  let db: TestDatabase;
-  let server: ServerProcess;
-  let browser: Browser;
+  const demo = demoRoom();
   /** A course of its own: no earlier message shows alice's name in it. */
   let courseId: string;
   let alice: Page;
@@ -21,7 +17,7 @@ describe("course questions in the browser", () => {
   let ada: Page;
 
   async function tokenOf(username: string): Promise<string> {
-    const answer = await graphql<{ login: { token: string } }>(server.url, "mutation($u: String!, $p: String!) { login(username: $u, password: $p) { token } }", {
+    const answer = await graphql<{ login: { token: string } }>(demo.server.url, "mutation($u: String!, $p: String!) { login(username: $u, password: $p) { token } }", {
       u: username,
       p: DEMO_PASSWORD,
     });
@@ -29,31 +25,23 @@ describe("course questions in the browser", () => {
   }
 
   beforeAll(async () => {
-    db = freshSqlite();
-    [server, browser] = await Promise.all([startServerProcess(demoServerEnv(db.url)), launchBrowser()]);
     const created = await graphql<{ createCourse: { id: string } }>(
-      server.url,
+      demo.server.url,
       `mutation { createCourse(title: "Algorithms and Data Structures", overview: "Sorting, graphs, dynamic programming.") { id } }`,
       {},
       await tokenOf("ada"),
     );
     courseId = created.data!.createCourse.id;
     for (const student of ["alice", "bob"]) {
-      const enrolled = await graphql(server.url, "mutation($id: ID!) { enroll(courseId: $id) { id } }", { id: courseId }, await tokenOf(student));
+      const enrolled = await graphql(demo.server.url, "mutation($id: ID!) { enroll(courseId: $id) { id } }", { id: courseId }, await tokenOf(student));
       expect(enrolled.errors).toBeUndefined();
     }
     [alice, bob, ada] = await Promise.all([
-      openAs(browser, server.url, "alice", roomPath(courseId)),
-      openAs(browser, server.url, "bob", roomPath(courseId)),
-      openAs(browser, server.url, "ada", roomPath(courseId)),
+      openAs(demo.browser, demo.server.url, "alice", roomPath(courseId)),
+      openAs(demo.browser, demo.server.url, "bob", roomPath(courseId)),
+      openAs(demo.browser, demo.server.url, "ada", roomPath(courseId)),
     ]);
     await Promise.all([alice, bob, ada].map((page) => openRoom(page, courseId)));
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-    await db?.drop();
   });
 
   const questionToggle = (page: Page) => page.getByRole("button", { name: "Question", exact: true });
@@ -114,7 +102,7 @@ describe("course questions in the browser", () => {
     await expect.poll(() => sender(ada, question).textContent()).toBe("alice");
     expect(await traces(ada)).not.toEqual([]); // the look-out above does find a name that is there
     expect(await messagesWith(ada, question).getByText("Anonymous to classmates").count()).toBe(1);
-    const sam = await openAs(browser, server.url, "sam", roomPath(courseId));
+    const sam = await openAs(demo.browser, demo.server.url, "sam", roomPath(courseId));
     await openRoom(sam, courseId);
     expect(await sender(sam, question).textContent()).toBe("alice");
     await screenshot(bob, "questions-anonymous-classmate");
@@ -217,7 +205,7 @@ describe("course questions in the browser", () => {
 
   it("gives the instructor a live queue of open questions, linked from the room; students have neither", async () => {
     expect(await bob.getByRole("link", { name: "Questions", exact: true }).count()).toBe(0);
-    const denied = await openAs(browser, server.url, "bob", `/courses/${courseId}/questions`);
+    const denied = await openAs(demo.browser, demo.server.url, "bob", `/courses/${courseId}/questions`);
     await denied.getByText("Only the course's instructor and staff see its question queue.").waitFor();
     await denied.context().close();
 
@@ -238,7 +226,7 @@ describe("course questions in the browser", () => {
     expect(await queue.getByRole("listitem").last().textContent()).toContain(fresh);
     expect(await entry(fresh).locator(".queue-wait").textContent()).toBe("under a minute");
     await screenshot(ada, "questions-queue");
-    const sam = await openAs(browser, server.url, "sam", roomPath(courseId));
+    const sam = await openAs(demo.browser, demo.server.url, "sam", roomPath(courseId));
     await openRoom(sam, courseId);
     await messagesWith(sam, fresh).getByRole("button", { name: "Answer" }).click();
     await sam.getByLabel("Your answer").fill("O(1) amortised: each doubling pays for the copies before it.");

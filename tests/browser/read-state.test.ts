@@ -1,9 +1,7 @@
-import type { Browser, Page } from "playwright-core";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { freshPostgres, freshRedisPrefix, REDIS_URL, TEST_SECRET, type TestDatabase } from "../support/databases.js";
+import type { Page } from "playwright-core";
+import { afterEach, describe, expect, it } from "vitest";
 import { graphql } from "../support/graphql.js";
-import { startServerProcess, type ServerProcess } from "../support/server-process.js";
-import { DEMO_PASSWORD, launchBrowser, messageInput, messagesWith, openAs, openRoom, roomPath, screenshot } from "../support/browser.js";
+import { DEMO_PASSWORD, messageInput, messagesWith, openAs, openRoom, roomPath, screenshot, demoInstances } from "../support/browser.js";
 
 /**
  * Unread badges, the New messages divider, marking read as messages are seen, who is online
@@ -11,25 +9,9 @@ import { DEMO_PASSWORD, launchBrowser, messageInput, messagesWith, openAs, openR
  * Redis shared).
  */
 describe("read state, presence and typing in the web client, across two instances", () => {
-  let db: TestDatabase;
-  const servers: ServerProcess[] = [];
-  let browser: Browser;
+  const demo = demoInstances();
+  const servers = demo.servers;
   const pages: Page[] = [];
-
-  beforeAll(async () => {
-    const browserStarting = launchBrowser();
-    db = await freshPostgres();
-    const shared = { DATABASE_URL: db.url, REDIS_URL, REDIS_PREFIX: freshRedisPrefix(), SECRET_KEY: TEST_SECRET, CLIENT_DIST: "client/dist", SEND_RATE_LIMIT: "off" };
-    servers.push(await startServerProcess({ ...shared, MIGRATE_ON_START: "true", SEED_DEMO: "true" }));
-    servers.push(await startServerProcess({ ...shared, MIGRATE_ON_START: "false", SEED_DEMO: "false" }));
-    browser = await browserStarting;
-  }, 60_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await Promise.all(servers.map((s) => s.stop()));
-    await db?.drop();
-  });
 
   const instance = (i: 0 | 1) => {
     const server = servers[i];
@@ -37,7 +19,7 @@ describe("read state, presence and typing in the web client, across two instance
     return server.url;
   };
   async function as(username: string, i: 0 | 1, path: string): Promise<Page> {
-    const page = await openAs(browser, instance(i), username, path);
+    const page = await openAs(demo.browser, instance(i), username, path);
     pages.push(page);
     return page;
   }

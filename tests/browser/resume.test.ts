@@ -1,10 +1,8 @@
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freshSqlite, type TestDatabase } from "../support/databases.js";
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
 import { graphql } from "../support/graphql.js";
 import { cuttableSocket } from "../support/socket-cut.js";
-import { startServerProcess, type ServerProcess } from "../support/server-process.js";
-import { DEMO_PASSWORD, demoServerEnv, launchBrowser, messageInput, messagesWith, openAs, openRoom, roomPath, send } from "../support/browser.js";
+import { DEMO_PASSWORD, messageInput, messagesWith, openAs, openRoom, roomPath, send, demoRoom } from "../support/browser.js";
 
 /** Every message id the room shows, top to bottom. */
 const shownIds = (page: Page) =>
@@ -12,29 +10,16 @@ const shownIds = (page: Page) =>
 const shownTexts = (page: Page) => page.locator("[data-testid=message-list] > li .content").allTextContents();
 
 describe("a room resumes from what it received, not from its own send", () => {
-  let db: TestDatabase;
-  let server: ServerProcess;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    db = freshSqlite();
-    [server, browser] = await Promise.all([startServerProcess(demoServerEnv(db.url)), launchBrowser()]);
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-    await db?.drop();
-  });
+  const demo = demoRoom();
 
   async function storedIds(): Promise<string[]> {
-    const login = await graphql<{ login: { token: string } }>(server.url, "mutation ($u: String!, $p: String!) { login(username: $u, password: $p) { token } }", { u: "bob", p: DEMO_PASSWORD });
-    const res = await graphql<{ messages: { id: string }[] }>(server.url, "{ messages(courseId: 1, last: 100) { id } }", {}, login.data?.login.token);
+    const login = await graphql<{ login: { token: string } }>(demo.server.url, "mutation ($u: String!, $p: String!) { login(username: $u, password: $p) { token } }", { u: "bob", p: DEMO_PASSWORD });
+    const res = await graphql<{ messages: { id: string }[] }>(demo.server.url, "{ messages(courseId: 1, last: 100) { id } }", {}, login.data?.login.token);
     return res.data!.messages.map((m) => m.id);
   }
 
   it("shows every message once, in order, after sending while the socket was down and others wrote", async () => {
-    const [alice, bob] = await Promise.all([openAs(browser, server.url, "alice", roomPath(1)), openAs(browser, server.url, "bob", roomPath(1))]);
+    const [alice, bob] = await Promise.all([openAs(demo.browser, demo.server.url, "alice", roomPath(1)), openAs(demo.browser, demo.server.url, "bob", roomPath(1))]);
     const socket = await cuttableSocket(alice);
     await alice.reload(); // the socket opened from now on goes through the route
     await Promise.all([openRoom(alice, 1), openRoom(bob, 1)]);
@@ -71,10 +56,10 @@ describe("a room resumes from what it received, not from its own send", () => {
   }, 60_000);
 
   it("after a server restart, sends what was written meanwhile, and shows it and what others sent meanwhile once each, in order", async () => {
-    const alice = await openAs(browser, server.url, "alice", roomPath(1));
+    const alice = await openAs(demo.browser, demo.server.url, "alice", roomPath(1));
     await openRoom(alice, 1);
-    const port = server.port;
-    await server.stop();
+    const port = demo.server.port;
+    await demo.server.stop();
     await alice.locator(".badge[data-state=reconnecting]").waitFor();
     await messageInput(alice).fill("Written while the server restarted");
     await messageInput(alice).press("Enter");
@@ -82,10 +67,10 @@ describe("a room resumes from what it received, not from its own send", () => {
     const unsent = alice.getByTestId("outbox").locator("li", { hasText: "Written while the server restarted" });
     await unsent.getByText(/waiting for the connection/).waitFor();
 
-    server = await startServerProcess({ ...demoServerEnv(db.url), PORT: String(port) });
-    const login = await graphql<{ login: { token: string } }>(server.url, "mutation ($u: String!, $p: String!) { login(username: $u, password: $p) { token } }", { u: "bob", p: DEMO_PASSWORD });
+    await demo.startAgain(port);
+    const login = await graphql<{ login: { token: string } }>(demo.server.url, "mutation ($u: String!, $p: String!) { login(username: $u, password: $p) { token } }", { u: "bob", p: DEMO_PASSWORD });
     // Most likely stored before alice's socket is back: then it comes from the resumed stream's replay.
-    const sent = await graphql(server.url, `mutation { sendMessage(courseId: 1, content: "Bob, right after the restart") { id } }`, {}, login.data?.login.token);
+    const sent = await graphql(demo.server.url, `mutation { sendMessage(courseId: 1, content: "Bob, right after the restart") { id } }`, {}, login.data?.login.token);
     expect(sent.errors).toBeUndefined();
 
     await alice.locator(".badge[data-state=live]").waitFor({ timeout: 30_000 });

@@ -1,41 +1,23 @@
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freshPostgres, freshRedisPrefix, REDIS_URL, TEST_SECRET, type TestDatabase } from "../support/databases.js";
-import { startServerProcess, type ServerProcess } from "../support/server-process.js";
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
 import { cuttableSocket } from "../support/socket-cut.js";
-import { launchBrowser, messageInput, messagesWith, openAs, openRoom, roomPath, screenshot, send } from "../support/browser.js";
+import { messageInput, messagesWith, openAs, openRoom, roomPath, screenshot, send, demoInstances } from "../support/browser.js";
 
 /**
  * Edits, replies and threads, reactions and mentions as two users see them in two browsers,
  * each on its own server instance (PostgreSQL and Redis shared), live and after a network loss.
  */
 describe("the room timeline in the web client, across two instances", () => {
-  let db: TestDatabase;
-  const servers: ServerProcess[] = [];
-  let browser: Browser;
+  const demo = demoInstances();
+  const servers = demo.servers;
   let alice: Page;
   let bob: Page;
-
-  beforeAll(async () => {
-    const browserStarting = launchBrowser();
-    db = await freshPostgres();
-    const shared = { DATABASE_URL: db.url, REDIS_URL, REDIS_PREFIX: freshRedisPrefix(), SECRET_KEY: TEST_SECRET, CLIENT_DIST: "client/dist", SEND_RATE_LIMIT: "off" };
-    servers.push(await startServerProcess({ ...shared, MIGRATE_ON_START: "true", SEED_DEMO: "true" }));
-    servers.push(await startServerProcess({ ...shared, MIGRATE_ON_START: "false", SEED_DEMO: "false" }));
-    browser = await browserStarting;
-  }, 60_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await Promise.all(servers.map((s) => s.stop()));
-    await db?.drop();
-  });
 
   /** alice on instance A, bob on instance B, both in room 1; bob's socket can be cut. */
   async function open() {
     const [a, b] = servers;
     if (!a || !b) throw new Error("servers did not start");
-    [alice, bob] = await Promise.all([openAs(browser, a.url, "alice", roomPath(1)), openAs(browser, b.url, "bob", roomPath(1))]);
+    [alice, bob] = await Promise.all([openAs(demo.browser, a.url, "alice", roomPath(1)), openAs(demo.browser, b.url, "bob", roomPath(1))]);
     const socket = await cuttableSocket(bob);
     await bob.reload(); // the socket opened from now on goes through the route
     await Promise.all([openRoom(alice, 1), openRoom(bob, 1)]);

@@ -1,30 +1,15 @@
-import type { Browser, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { decodeJwt } from "jose";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freshSqlite, type TestDatabase } from "../support/databases.js";
+import { describe, expect, it } from "vitest";
 import { graphql } from "../support/graphql.js";
-import { startServerProcess, type ServerProcess } from "../support/server-process.js";
-import { DEMO_PASSWORD, demoServerEnv, launchBrowser, messagesWith, openAs, openRoom, roomPath, send, senderOf } from "../support/browser.js";
+import { DEMO_PASSWORD, messagesWith, openAs, openRoom, roomPath, send, senderOf, demoRoom } from "../support/browser.js";
 
 const TTL_SECONDS = 6;
 const STAY_MS = 25_000;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe("a session that outlives its tokens", () => {
-  let db: TestDatabase;
-  let server: ServerProcess;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    db = freshSqlite();
-    [server, browser] = await Promise.all([startServerProcess(demoServerEnv(db.url, { TOKEN_TTL: `${TTL_SECONDS}s` })), launchBrowser()]);
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-    await db?.drop();
-  });
+  const demo = demoRoom({ TOKEN_TTL: `${TTL_SECONDS}s` });
 
   /** bob, over the API: one login, then renewals as his token ages (the same TOKEN_TTL). */
   function apiUser(username: string) {
@@ -33,9 +18,9 @@ describe("a session that outlives its tokens", () => {
     const fresh = async () => {
       if (token && Date.now() - obtainedAt < (TTL_SECONDS * 1000) / 2) return token;
       const res = token
-        ? await graphql<{ refreshToken: { token: string } }>(server.url, "mutation { refreshToken { token } }", {}, token)
+        ? await graphql<{ refreshToken: { token: string } }>(demo.server.url, "mutation { refreshToken { token } }", {}, token)
         : await graphql<{ login: { token: string } }>(
-            server.url,
+            demo.server.url,
             "mutation ($u: String!, $p: String!) { login(username: $u, password: $p) { token } }",
             { u: username, p: DEMO_PASSWORD },
           );
@@ -47,7 +32,7 @@ describe("a session that outlives its tokens", () => {
     };
     return {
       async send(content: string) {
-        const sent = await graphql(server.url, "mutation ($c: String!) { sendMessage(courseId: 1, content: $c) { id } }", { c: content }, await fresh());
+        const sent = await graphql(demo.server.url, "mutation ($c: String!) { sendMessage(courseId: 1, content: $c) { id } }", { c: content }, await fresh());
         expect(sent.errors).toBeUndefined();
       },
     };
@@ -58,13 +43,13 @@ describe("a session that outlives its tokens", () => {
 
   /** The server's log lines about sockets. */
   const socketLog = () =>
-    server.logs
+    demo.server.logs
       .filter((line) => line.startsWith("{"))
       .map((line) => JSON.parse(line) as { msg?: string; userId?: number; code?: number; reason?: string })
       .filter((entry) => entry.msg?.startsWith("websocket "));
 
   it("renews before expiry, reconnects after each 4401 with the new token, and misses nothing", async () => {
-    const alice = await openAs(browser, server.url, "alice", roomPath(1));
+    const alice = await openAs(demo.browser, demo.server.url, "alice", roomPath(1));
     const loginVisits: string[] = [];
     alice.on("framenavigated", (frame) => {
       if (frame === alice.mainFrame() && new URL(frame.url()).pathname.startsWith("/login")) loginVisits.push(frame.url());

@@ -1,6 +1,8 @@
-import { TEST_SECRET } from "./databases.js";
 import { mkdirSync } from "node:fs";
 import { chromium, type Browser, type Locator, type Page } from "playwright-core";
+import { afterAll, beforeAll } from "vitest";
+import { freshPostgres, freshRedisPrefix, freshSqlite, REDIS_URL, TEST_SECRET, type TestDatabase } from "./databases.js";
+import { type ServerProcess, startServerProcess } from "./server-process.js";
 
 export const DEMO_PASSWORD = "educa-demo-password";
 
@@ -71,4 +73,80 @@ export async function screenshot(page: Page, name: string): Promise<string> {
 /** A demo server for browser tests: seeded SQLite, the built web client, no send limit. */
 export function demoServerEnv(databaseUrl: string, extra: Record<string, string> = {}): Record<string, string> {
   return { DATABASE_URL: databaseUrl, SECRET_KEY: TEST_SECRET, SEED_DEMO: "true", CLIENT_DIST: "client/dist", SEND_RATE_LIMIT: "off", ...extra };
+}
+
+/** What demoRoom started for a test file; read inside tests (set once its beforeAll has run). */
+export interface DemoRoom {
+  readonly db: TestDatabase;
+  readonly server: ServerProcess;
+  readonly browser: Browser;
+  /** A new server process on the same database and this port, once the test stopped the last one. */
+  startAgain(port: number): Promise<void>;
+}
+
+/** A demo server on a fresh SQLite file and a browser, started before the file's tests and stopped after. */
+export function demoRoom(extra: Record<string, string> = {}): DemoRoom {
+  let db: TestDatabase | undefined;
+  let server: ServerProcess | undefined;
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    db = freshSqlite();
+    [server, browser] = await Promise.all([startServerProcess(demoServerEnv(db.url, extra)), launchBrowser()]);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+    await db?.drop();
+  });
+  return {
+    get db() {
+      return db!;
+    },
+    get server() {
+      return server!;
+    },
+    get browser() {
+      return browser!;
+    },
+    async startAgain(port) {
+      server = await startServerProcess({ ...demoServerEnv(db!.url, extra), PORT: String(port) });
+    },
+  };
+}
+
+/** What demoInstances started for a test file: two instances, then the browser. */
+export interface DemoInstances {
+  /** A, which migrated and seeded the demo, and B, which started on the ready schema. */
+  readonly servers: readonly ServerProcess[];
+  readonly db: TestDatabase;
+  readonly browser: Browser;
+}
+
+/** Two demo instances sharing a fresh PostgreSQL database and Redis, and a browser, for one test file. */
+export function demoInstances(): DemoInstances {
+  const servers: ServerProcess[] = [];
+  let db: TestDatabase | undefined;
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    const browserStarting = launchBrowser();
+    db = await freshPostgres();
+    const shared = { DATABASE_URL: db.url, REDIS_URL, REDIS_PREFIX: freshRedisPrefix(), SECRET_KEY: TEST_SECRET, CLIENT_DIST: "client/dist", SEND_RATE_LIMIT: "off" };
+    servers.push(await startServerProcess({ ...shared, MIGRATE_ON_START: "true", SEED_DEMO: "true" }));
+    servers.push(await startServerProcess({ ...shared, MIGRATE_ON_START: "false", SEED_DEMO: "false" }));
+    browser = await browserStarting;
+  }, 60_000);
+  afterAll(async () => {
+    await browser?.close();
+    await Promise.all(servers.map((s) => s.stop()));
+    await db?.drop();
+  });
+  return {
+    servers,
+    get db() {
+      return db!;
+    },
+    get browser() {
+      return browser!;
+    },
+  };
 }
