@@ -122,6 +122,15 @@ describe.each(kinds)("the contract, %s", (kind) => {
       expect(mine.data?.["courses"].filter((c: { isMember: boolean }) => c.isMember)).toEqual([{ id: t.world.otherRoomId, isMember: true }]);
       expect((await graphql(a, HISTORY, { courseId: t.world.otherRoomId }, token)).errors).toBeUndefined();
     });
+
+    it("names each course's instructor in myCourses however the field is asked for", async () => {
+      const direct = await graphql(a, `{ myCourses { id owner { username } } }`, {}, t.world.tokens.alice);
+      const viaFragment = await graphql(b, `fragment O on Course { owner { username } } { myCourses { id ...O } }`, {}, t.world.tokens.alice);
+      const inline = await graphql(a, `{ myCourses { id ... on Course { owner { username } } } }`, {}, t.world.tokens.alice);
+      expect(direct.data?.["myCourses"]).toEqual([{ id: t.world.roomId, owner: { username: "teacher" } }]);
+      expect(viaFragment.data).toEqual(direct.data);
+      expect(inline.data).toEqual(direct.data);
+    });
   });
 
   describe("rooms admit members only, and disclose nothing", () => {

@@ -27,11 +27,15 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  /** Deliveries not yet added to messagesDelivered: see delivered(). */
+  private readonly undelivered = { live: 0, replay: 0 };
+
   readonly messagesDelivered = new Counter({
     name: "educa_chat_messages_delivered_total",
     help: "Messages handed to subscribers (one per subscriber), live or replayed.",
     labelNames: ["source"] as const,
     registers: [this.registry],
+    collect: () => this.flushDeliveries(),
   });
 
   readonly deliveryLatency = new Histogram({
@@ -40,6 +44,32 @@ export class Metrics {
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
     registers: [this.registry],
   });
+
+  /** The stored time of the event last delivered, parsed once for all its subscribers. */
+  private lastDelivered: { storedAt: string; ms: number } = { storedAt: "", ms: 0 };
+
+  /**
+   * One event handed to one subscriber. It runs once per subscriber of every event (a room's
+   * whole fan-out in one call), so the count is kept in a plain field and added to the counter
+   * when it is read, and an event's stored time is parsed once, not once per subscriber.
+   */
+  delivered(live: boolean, storedAt: string): void {
+    if (!live) {
+      this.undelivered.replay++;
+      return;
+    }
+    this.undelivered.live++;
+    let last = this.lastDelivered;
+    if (last.storedAt !== storedAt) this.lastDelivered = last = { storedAt, ms: Date.parse(storedAt) };
+    this.deliveryLatency.observe(Math.max(0, Date.now() - last.ms) / 1000);
+  }
+
+  private flushDeliveries(): void {
+    const { live, replay } = this.undelivered;
+    if (live) this.messagesDelivered.inc({ source: "live" }, live);
+    if (replay) this.messagesDelivered.inc({ source: "replay" }, replay);
+    this.undelivered.live = this.undelivered.replay = 0;
+  }
 
   readonly sendLatency = new Histogram({
     name: "educa_chat_send_latency_seconds",

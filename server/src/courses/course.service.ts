@@ -38,6 +38,9 @@ export interface RoomRow {
   enrolled: boolean | number;
 }
 
+/** The courses a user teaches or is enrolled in (params: user, user). */
+const MEMBER_COURSE_IDS = "select id from courses where owner_id = ? union select course_id from course_students where user_id = ?";
+
 const ROOM_ACCESS = `select c.owner_id, c.announcement_only, c.slow_mode_seconds,
     exists(select 1 from course_students s where s.course_id = c.id and s.user_id = ?) as enrolled
   from courses c where c.id = ?`;
@@ -97,11 +100,10 @@ export class CourseService {
   }
 
   async myCourses(em: EntityManager, user: CurrentUser, order: CourseOrderData = "ID", fields: ReadonlySet<string> = new Set()): Promise<Course[]> {
-    const courses = await em.find(
-      Course,
-      { $or: [{ owner: user.id }, { students: user.id }] },
-      { populate: ["owner"], orderBy: { id: "asc" } },
-    );
+    // The owner entity only when it is asked for (no fields given: the caller may use it): a
+    // home screen of 50 rooms would otherwise build 50 of them for nothing.
+    const populate = fields.size === 0 || fields.has("owner") ? (["owner"] as const) : [];
+    const courses = await em.find(Course, { $or: [{ owner: user.id }, { students: user.id }] }, { populate, orderBy: { id: "asc" } });
     this.hooks.listed?.(em, user, courses.map((c) => c.id), fields);
     if (order !== "ACTIVITY" || !this.hooks.activity) return courses;
     const at = await this.hooks.activity(em, user, courses.map((c) => c.id));
@@ -112,12 +114,9 @@ export class CourseService {
 
   /** Ids of the courses the user teaches or is enrolled in. */
   async memberCourseIds(em: EntityManager, user: CurrentUser): Promise<Set<number>> {
-    const courses = await em.find(
-      Course,
-      { $or: [{ owner: user.id }, { students: user.id }] },
-      { fields: ["id"] },
-    );
-    return new Set(courses.map((c) => c.id));
+    // Ids only, as plain rows: no partly loaded course entity per room in the identity map.
+    const rows = await (em as SqlEntityManager).execute<{ id: number | string }[]>(MEMBER_COURSE_IDS, [user.id, user.id]);
+    return new Set(rows.map((row) => Number(row.id)));
   }
 
   /** Set on SQLite: the room check runs on every send and subscribe. */

@@ -3,17 +3,48 @@ import type { SqlEntityManager } from "@mikro-orm/knex";
 import { intArray } from "./room-lock.js";
 import { SqliteConnection } from "./sqlite-connection.js";
 
+/** The part of a pooled `pg` client a prepared read needs. */
+interface PgClient {
+  query(config: { name: string; text: string; values: unknown[] }): Promise<{ rows: unknown[] }>;
+}
+
 /**
- * Plain reads on the hot paths (replays, room checks), outside the identity map: on SQLite
- * with statements prepared once (unless `em` is inside a transaction, whose connection it is),
- * elsewhere through the ORM's connection.
+ * Plain reads on the hot paths (replays, room checks, read state), outside the identity map,
+ * with statements prepared once: on SQLite by the driver; on PostgreSQL as named statements on
+ * the ORM's own pooled connections, so that after its first few runs on a connection a read is
+ * no longer planned again (the home screen's counts spent as long being planned as running).
+ * Inside a transaction a read goes through the transaction's connection, unprepared.
  */
 export class RawReader {
-  constructor(readonly sqlite: SqliteConnection | null) {}
+  /** One name per distinct text: a named statement is prepared per connection, once. */
+  private readonly statements = new Map<string, { name: string; text: string }>();
+
+  constructor(
+    readonly sqlite: SqliteConnection | null,
+    private readonly postgres = false,
+  ) {}
 
   read<T>(em: EntityManager, sql: string, params: unknown[]): Promise<T[]> {
     if (this.sqlite && SqliteConnection.usable(em)) return this.sqlite.run((_db, prepare) => prepare(sql).all(...params) as T[]);
+    if (this.postgres && !em.isInTransaction()) return this.prepared<T>(em as SqlEntityManager, sql, params);
     return (em as SqlEntityManager).execute<T[]>(sql, params);
+  }
+
+  private async prepared<T>(em: SqlEntityManager, sql: string, params: unknown[]): Promise<T[]> {
+    let statement = this.statements.get(sql);
+    if (!statement) {
+      let n = 0;
+      // Our texts use `?` for parameters only (never inside a literal), as knex does.
+      statement = { name: `educa_${this.statements.size + 1}`, text: sql.replace(/\?/g, () => `$${++n}`) };
+      this.statements.set(sql, statement);
+    }
+    const { client } = em.getKnex();
+    const connection = (await client.acquireConnection()) as PgClient;
+    try {
+      return (await connection.query({ ...statement, values: params })).rows as T[];
+    } finally {
+      await client.releaseConnection(connection);
+    }
   }
 
   /** A list of ids as one parameter: `in (select value from json_each(?))` / `= any(?::int[])`. */

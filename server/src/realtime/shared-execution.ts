@@ -77,7 +77,9 @@ export function createSharedSubscribe(
         perEvent = new Map();
         executions.set(event, perEvent);
       }
-      const audienceKey = `${key}|${audienceOf(event, args.contextValue)}`;
+      // Most subscribers are of the one audience "": no key is built for them per delivery.
+      const audience = audienceOf(event, args.contextValue);
+      const audienceKey = audience === "" ? key : `${key}|${audience}`;
       let shared = perEvent.get(audienceKey);
       if (!shared) {
         const result = execute({ ...args, rootValue: event });

@@ -276,9 +276,7 @@ class RoomStreamOptions implements ReplayThenLiveOptions<TimelineEvent> {
   }
 
   onYield(event: TimelineEvent, live: boolean): void {
-    const { metrics } = this.streams;
-    metrics.messagesDelivered.inc({ source: live ? "live" : "replay" });
-    if (live) metrics.deliveryLatency.observe(Math.max(0, Date.now() - Date.parse(event.at)) / 1000);
+    this.streams.metrics.delivered(live, event.at);
   }
 
   onGapFill(count: number): void {
