@@ -27,8 +27,10 @@ export type MessageKind =
   /** A course question: its replies are its answers, and it has a status. */
   | 'QUESTION';
 
-/** A member came into the room or left it. */
+/** A member came into the room or left it, or (opening a subscription with withCurrent) who is in it. */
 export type PresenceKind =
+  /** The first event of presenceUpdates(withCurrent: true), and only that: everyone in the room now, in `online`. */
+  | 'CURRENT'
   /** They opened the room (their first open room stream, on any device). */
   | 'JOINED'
   /** Their last open room stream closed, on every device and instance (or the instance serving it stopped answering). */
