@@ -7,6 +7,9 @@ import { seedWorld, type World } from "./support/world.js";
 
 const ONLINE = `query($id: ID!) { course(id: $id) { online { id username } onlineCounts { online students staff } } }`;
 const PRESENCE = `subscription($id: ID!) { presenceUpdates(courseId: $id) { courseId kind user { id username } counts { online students staff } } }`;
+const PRESENCE_WITH_CURRENT = `subscription($id: ID!) { presenceUpdates(courseId: $id, withCurrent: true) { courseId kind user { id username } online { id username } counts { online students staff } } }`;
+const REMOVE = `mutation($u: ID!, $c: ID!) { removeStudent(userId: $u, courseId: $c) { id } }`;
+const READMIT = `mutation($u: ID!, $c: ID!) { readmitStudent(userId: $u, courseId: $c) { id } }`;
 const TYPING = `subscription($id: ID!) { typingUpdates(courseId: $id) { courseId user { id username } typing } }`;
 const ROOM = `subscription($id: ID!) { roomEvents(courseId: $id) { kind messageId } }`;
 const TYPE = `mutation($id: ID!) { typing(courseId: $id) }`;
@@ -31,6 +34,19 @@ function endedWith(socket: TestSocket, op: string): string | undefined {
   const errors = frame?.type === "error" ? frame.payload : frame?.payload.errors;
   return errors?.[0]?.extensions?.code;
 }
+
+/** Who a client following presenceUpdates(withCurrent: true) shows, by name: the opening list, then each join and leave. */
+function shownBy(updates: any[]): string[] | null {
+  if (updates[0]?.kind !== "CURRENT") return null;
+  const shown = new Set<string>(updates[0].online.map((u: { username: string }) => u.username));
+  for (const u of updates.slice(1)) {
+    if (u.kind === "JOINED") shown.add(u.user.username);
+    else if (u.kind === "LEFT") shown.delete(u.user.username);
+  }
+  return [...shown].sort();
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe.each<TopologyKind>(["sqlite, one instance", "postgresql + redis, two processes"])("presence and typing (%s)", (kind) => {
   let t: Topology;
@@ -97,6 +113,142 @@ describe.each<TopologyKind>(["sqlite, one instance", "postgresql + redis, two pr
     expect([endedWith(bob, presence), endedWith(bob, typing)]).toEqual(["FORBIDDEN", "FORBIDDEN"]);
     await bob.close();
     await graphql(a, `mutation($u: ID!, $c: ID!) { readmitStudent(userId: $u, courseId: $c) { id } }`, { u: userIds.bob, c: roomId }, tokens.teacher);
+  });
+
+  describe("presenceUpdates(withCurrent: true)", () => {
+    const who = async (url: string) => ((await online(url, t.world.tokens.teacher))?.online ?? []).map((u: { username: string }) => u.username);
+    const untilShown = (url: string, names: string[]) => expect.poll(() => who(url), { timeout: 8000 }).toEqual(names);
+
+    it("opens with who is in the room now, a member on the other instance included, then joins and leaves live", async () => {
+      const { tokens, roomId, userIds } = t.world;
+      await untilShown(a, []);
+      const alice = await openRoom(a, tokens.alice, roomId);
+      const teacher = await openRoom(b, tokens.teacher, roomId);
+      await untilShown(b, ["alice", "teacher"]);
+
+      const watcher = await TestSocket.connect(b, tokens.bob);
+      const op = watcher.subscribe(PRESENCE_WITH_CURRENT, { id: roomId });
+      const updates = () => updatesOf(watcher, op, "presenceUpdates");
+      await watcher.waitFor(() => updates().length > 0);
+      const alicesName = { id: userIds.alice, username: "alice" };
+      expect(updates()[0]).toEqual({
+        courseId: roomId,
+        kind: "CURRENT",
+        user: { id: userIds.bob, username: "bob" },
+        online: [alicesName, { id: userIds.teacher, username: "teacher" }],
+        counts: { online: 2, students: 1, staff: 1 },
+      });
+
+      await alice.close();
+      await watcher.waitFor(() => updates().some((u) => u.kind === "LEFT"));
+      expect(updates().at(-1)).toEqual({ courseId: roomId, kind: "LEFT", user: alicesName, online: null, counts: { online: 1, students: 0, staff: 1 } });
+      expect(shownBy(updates())).toEqual(["teacher"]);
+      await Promise.all([teacher.close(), watcher.close()]);
+      await untilShown(a, []);
+    });
+
+    it("never misses a join made as the subscription opens, through either instance", async () => {
+      const { tokens, roomId } = t.world;
+      // A join sent from a little before the subscription to a little after it: its store write
+      // and its announcement land before, while and after the server reads the list.
+      for (const [i, offset] of [-40, -30, -25, -20, -16, -12, -10, -8, -6, -4, -2, 0, 2, 5, 10, 20].entries()) {
+        await untilShown(a, []);
+        const joiner = await TestSocket.connect(i % 2 === 0 ? a : b, tokens.alice);
+        const watcher = await TestSocket.connect(b, tokens.bob);
+        const join = () => joiner.subscribe(ROOM, { id: roomId });
+        if (offset < 0) {
+          join();
+          await sleep(-offset);
+        }
+        const op = watcher.subscribe(PRESENCE_WITH_CURRENT, { id: roomId });
+        if (offset >= 0) {
+          await sleep(offset);
+          join();
+        }
+        const shown = () => shownBy(updatesOf(watcher, op, "presenceUpdates"));
+        await untilShown(b, ["alice"]);
+        await watcher.waitFor(() => shown() !== null);
+        await watcher.settle();
+        await sleep(200);
+        expect(shown(), `join ${offset} ms from subscribing`).toEqual(["alice"]);
+        await joiner.close();
+        await watcher.waitFor(() => shown()?.length === 0, 5000);
+        await watcher.close();
+      }
+    });
+
+    it("ends without a member who leaves as the subscription opens", async () => {
+      const { tokens, roomId } = t.world;
+      for (const delay of [0, 0, 1, 2, 3, 5, 8, 12, 20, 30]) {
+        await untilShown(a, []);
+        const alice = await TestSocket.connect(a, tokens.alice);
+        const room = alice.subscribe(ROOM, { id: roomId });
+        await untilShown(b, ["alice"]);
+        const watcher = await TestSocket.connect(b, tokens.bob);
+        const op = watcher.subscribe(PRESENCE_WITH_CURRENT, { id: roomId });
+        if (delay > 0) await sleep(delay);
+        alice.complete(room);
+        await watcher.waitFor(() => updatesOf(watcher, op, "presenceUpdates").length > 0);
+        await untilShown(b, []);
+        await watcher.settle();
+        await sleep(300);
+        expect(shownBy(updatesOf(watcher, op, "presenceUpdates")), `leave ${delay} ms after subscribing`).toEqual([]);
+        await Promise.all([alice.close(), watcher.close()]);
+      }
+    });
+
+    it("gives no list to a non-member or a removed member: FORBIDDEN, as without it", async () => {
+      const { tokens, roomId, userIds } = t.world;
+      const alice = await openRoom(a, tokens.alice, roomId);
+      await untilShown(b, ["alice"]);
+      const outsider = await TestSocket.connect(b, tokens.outsider);
+      const refused = outsider.subscribe(PRESENCE_WITH_CURRENT, { id: roomId });
+      await outsider.waitFor(() => endedWith(outsider, refused) !== undefined);
+      expect(endedWith(outsider, refused)).toBe("FORBIDDEN");
+      expect(updatesOf(outsider, refused, "presenceUpdates")).toEqual([]);
+      await outsider.close();
+
+      // Removed after their socket opened: checked against the present, not the socket's start.
+      const bob = await TestSocket.connect(b, tokens.bob);
+      expect((await graphql(a, REMOVE, { u: userIds.bob, c: roomId }, tokens.teacher)).errors).toBeUndefined();
+      try {
+        const op = bob.subscribe(PRESENCE_WITH_CURRENT, { id: roomId });
+        await bob.waitFor(() => endedWith(bob, op) !== undefined);
+        expect(endedWith(bob, op)).toBe("FORBIDDEN");
+        expect(updatesOf(bob, op, "presenceUpdates")).toEqual([]);
+      } finally {
+        await graphql(a, READMIT, { u: userIds.bob, c: roomId }, tokens.teacher);
+      }
+      // Readmitted: the list again; removed while subscribed: the stream ends as before.
+      const op = bob.subscribe(PRESENCE_WITH_CURRENT, { id: roomId });
+      await bob.waitFor(() => updatesOf(bob, op, "presenceUpdates").length > 0);
+      expect(shownBy(updatesOf(bob, op, "presenceUpdates"))).toEqual(["alice"]);
+      await graphql(a, REMOVE, { u: userIds.bob, c: roomId }, tokens.teacher);
+      try {
+        await bob.waitFor(() => endedWith(bob, op) !== undefined);
+        expect(endedWith(bob, op)).toBe("FORBIDDEN");
+      } finally {
+        await graphql(a, READMIT, { u: userIds.bob, c: roomId }, tokens.teacher);
+      }
+      await Promise.all([alice.close(), bob.close()]);
+      await untilShown(a, []);
+    });
+
+    it("changes nothing for a subscription without it: no opening event, joins and leaves only", async () => {
+      const { tokens, roomId } = t.world;
+      const alice = await openRoom(a, tokens.alice, roomId);
+      await untilShown(b, ["alice"]);
+      const watcher = await TestSocket.connect(b, tokens.bob);
+      const op = watcher.subscribe(`subscription($id: ID!) { presenceUpdates(courseId: $id) { kind user { username } online { username } counts { online } } }`, { id: roomId });
+      await watcher.settle();
+      await sleep(300);
+      expect(updatesOf(watcher, op, "presenceUpdates")).toEqual([]);
+      const teacher = await openRoom(a, tokens.teacher, roomId);
+      await watcher.waitFor(() => updatesOf(watcher, op, "presenceUpdates").length > 0);
+      expect(updatesOf(watcher, op, "presenceUpdates")).toEqual([{ kind: "JOINED", user: { username: "teacher" }, online: null, counts: { online: 2 } }]);
+      await Promise.all([alice.close(), teacher.close(), watcher.close()]);
+      await untilShown(a, []);
+    });
   });
 
   it("shows a typist to the others until the renewals stop or their message arrives, with renewals throttled across instances", async () => {

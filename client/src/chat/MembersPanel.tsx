@@ -1,7 +1,7 @@
 import { useQuery } from "@apollo/client/react";
 import { useId } from "react";
 import { describeError } from "../errors";
-import type { RoomPresence } from "../presence/useRoomPresence";
+import type { RoomPresence } from "../presence/room-presence";
 import { Avatar, RoleBadge, roleBadge } from "./Avatar";
 import { RoomMembersDocument } from "./directory-operations";
 

@@ -1,27 +1,14 @@
 import { graphql } from "../gql";
 
-export const RoomOnlineDocument = graphql(`
-  query RoomOnline($id: ID!) {
-    course(id: $id) {
-      id
-      online {
+export const PresenceUpdatesDocument = graphql(`
+  subscription PresenceUpdates($courseId: ID!) {
+    presenceUpdates(courseId: $courseId, withCurrent: true) {
+      kind
+      user {
         id
         username
       }
-      onlineCounts {
-        online
-        students
-        staff
-      }
-    }
-  }
-`);
-
-export const PresenceUpdatesDocument = graphql(`
-  subscription PresenceUpdates($courseId: ID!) {
-    presenceUpdates(courseId: $courseId) {
-      kind
-      user {
+      online {
         id
         username
       }

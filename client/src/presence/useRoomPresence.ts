@@ -1,82 +1,77 @@
-import { useQuery } from "@apollo/client/react";
 import { useEffect, useState } from "react";
 import { useApi } from "../api-context";
-import type { PresenceUpdatesSubscription } from "../gql/graphql";
-import { PresenceUpdatesDocument, RoomOnlineDocument } from "./operations";
+import { errorCode } from "../errors";
+import { PresenceUpdatesDocument } from "./operations";
+import { applyPresence, NOBODY, type RoomPresence } from "./room-presence";
 
-type PresenceUser = PresenceUpdatesSubscription["presenceUpdates"]["user"];
-type Counts = PresenceUpdatesSubscription["presenceUpdates"]["counts"];
+/** First wait before subscribing again after a failure other than FORBIDDEN; doubled each time up to the cap. */
+const RETRY_FIRST_MS = 1000;
+const RETRY_MAX_MS = 30_000;
 
-export interface RoomPresence {
-  /** Who has the room open now, by name. */
-  online: readonly PresenceUser[];
-  counts: Counts | null;
-}
-
-interface Live {
-  /** Changes since the list was last asked for, applied on top of it. */
-  joined: Map<string, PresenceUser>;
-  left: Set<string>;
-  counts: Counts | null;
-}
-
-const NONE: Live = { joined: new Map(), left: new Set(), counts: null };
-
-/** Course.online, then joins and leaves live; asked again after every reconnect. */
+/**
+ * Who is in the room, from one stream that opens with the list (CURRENT) and goes on with joins
+ * and leaves: reading Course.online and then subscribing would miss a join made between the two.
+ * Subscribed again after every reconnect, and after a failure while the socket stays up.
+ */
 export function useRoomPresence(courseId: string): RoomPresence {
   const { client, ws } = useApi();
-  const { data, refetch } = useQuery(RoomOnlineDocument, { variables: { id: courseId }, fetchPolicy: "network-only" });
-  const [live, setLive] = useState<Live>(NONE);
+  const [shown, setShown] = useState<{ courseId: string; presence: RoomPresence } | null>(null);
 
   useEffect(() => {
-    let subscription: { unsubscribe(): void } | null = null;
+    let cancelled = false;
+    let live: { unsubscribe(): void } | null = null;
+    let retry: ReturnType<typeof setTimeout> | undefined;
+    let retryDelay = RETRY_FIRST_MS;
+
     const follow = () => {
-      subscription?.unsubscribe();
-      subscription = client.subscribe({ query: PresenceUpdatesDocument, variables: { courseId } }).subscribe({
+      live?.unsubscribe();
+      live = client.subscribe({ query: PresenceUpdatesDocument, variables: { courseId } }).subscribe({
         next: (result) => {
           const update = result.data?.presenceUpdates;
-          if (!update) return;
-          setLive((current) => {
-            const joined = new Map(current.joined);
-            const left = new Set(current.left);
-            if (update.kind === "JOINED") {
-              joined.set(update.user.id, update.user);
-              left.delete(update.user.id);
-            } else if (update.kind === "LEFT") {
-              joined.delete(update.user.id);
-              left.add(update.user.id);
-            }
-            return { joined, left, counts: update.counts };
-          });
+          if (!update) {
+            if (result.error) failed(result.error);
+            return;
+          }
+          if (update.kind === "CURRENT") retryDelay = RETRY_FIRST_MS;
+          setShown((current) => ({ courseId, presence: applyPresence(current?.courseId === courseId ? current.presence : NOBODY, update) }));
         },
-        error: () => (subscription = null),
+        error: (caught: unknown) => failed(caught),
       });
     };
+
+    const failed = (caught: unknown) => {
+      if (cancelled) return;
+      live?.unsubscribe();
+      live = null;
+      clearTimeout(retry);
+      // Not (or no longer) a member: nobody to show, and asking again would not change that.
+      if (errorCode(caught) === "FORBIDDEN") {
+        setShown({ courseId, presence: NOBODY });
+        return;
+      }
+      // Refused for now (a restarting database, say) on a socket that stays up: no reconnect will come to restart it.
+      retry = setTimeout(() => !cancelled && !live && follow(), retryDelay);
+      retryDelay = Math.min(retryDelay * 2, RETRY_MAX_MS);
+    };
+
     follow();
     const off = ws
       ? [
           ws.on("closed", () => {
-            subscription?.unsubscribe();
-            subscription = null;
+            live?.unsubscribe();
+            live = null;
           }),
-          // Joins and leaves missed while away: the list afresh, then live again.
-          ws.on("connected", () => {
-            if (subscription) return;
-            follow();
-            setLive(NONE);
-            void refetch().catch(() => undefined);
-          }),
+          // Joins and leaves missed while away: the new stream opens with the list afresh.
+          ws.on("connected", () => !cancelled && !live && follow()),
         ]
       : [];
     return () => {
-      subscription?.unsubscribe();
+      cancelled = true;
+      clearTimeout(retry);
+      live?.unsubscribe();
       off.forEach((stop) => stop());
     };
-  }, [client, ws, courseId, refetch]);
+  }, [client, ws, courseId]);
 
-  const base = data?.course?.online ?? [];
-  const online = new Map(base.filter((user) => !live.left.has(user.id)).map((user) => [user.id, user]));
-  for (const [id, user] of live.joined) online.set(id, user);
-  const counts = live.counts ?? data?.course?.onlineCounts ?? null;
-  return { online: [...online.values()].sort((a, b) => a.username.localeCompare(b.username)), counts };
+  return shown?.courseId === courseId ? shown.presence : NOBODY;
 }

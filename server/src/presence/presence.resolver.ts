@@ -1,4 +1,4 @@
-import { Arg, Ctx, Field, FieldResolver, ID, Int, Mutation, ObjectType, Resolver, Root, Subscription, registerEnumType } from "type-graphql";
+import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, ID, Int, Mutation, ObjectType, Resolver, Root, Subscription, registerEnumType } from "type-graphql";
 import type { SubscribeResolverData } from "type-graphql";
 import { requireUser } from "../auth/guards.js";
 import { User } from "../auth/user.entity.js";
@@ -11,13 +11,15 @@ import { TYPING_EXPIRY_MS, TYPING_RENEWAL_SECONDS, type TypingUpdateData } from 
 export enum PresenceKind {
   JOINED = "JOINED",
   LEFT = "LEFT",
+  CURRENT = "CURRENT",
 }
 registerEnumType(PresenceKind, {
   name: "PresenceKind",
-  description: "A member came into the room or left it.",
+  description: "A member came into the room or left it, or (opening a subscription with withCurrent) who is in it.",
   valuesConfig: {
     JOINED: { description: "They opened the room (their first open room stream, on any device)." },
     LEFT: { description: "Their last open room stream closed, on every device and instance (or the instance serving it stopped answering)." },
+    CURRENT: { description: "The first event of presenceUpdates(withCurrent: true), and only that: everyone in the room now, in `online`." },
   },
 });
 
@@ -33,19 +35,22 @@ export class PresenceCountsView implements PresenceCounts {
   staff!: number;
 }
 
-@ObjectType("PresenceUpdate", { description: "A join or leave in a room, live only: presence is never stored or replayed." })
+@ObjectType("PresenceUpdate", { description: "A join or leave in a room, or who is in it as the subscription opens; live only: presence is never stored or replayed." })
 export class PresenceUpdateView implements PresenceUpdateData {
   @Field(() => ID, { description: "The room." })
   courseId!: string;
 
-  @Field(() => PresenceKind, { description: "JOINED or LEFT." })
-  kind!: "JOINED" | "LEFT";
+  @Field(() => PresenceKind, { description: "JOINED or LEFT; CURRENT for the opening list when subscribed with withCurrent." })
+  kind!: PresenceUpdateData["kind"];
 
-  @Field(() => User, { description: "Who came or went." })
+  @Field(() => User, { description: "Who came or went; for CURRENT, the subscriber." })
   user!: Author;
 
-  @Field(() => PresenceCountsView, { description: "The room's counts just after it." })
+  @Field(() => PresenceCountsView, { description: "The room's counts just after it (for CURRENT, now)." })
   counts!: PresenceCounts;
+
+  @Field(() => [User], { nullable: true, description: "For CURRENT only: every member in the room now, each once, by name (as Course.online). Null for JOINED and LEFT." })
+  online?: Author[];
 }
 
 @ObjectType("TypingUpdate", { description: "Someone started or stopped typing in a room; live only, never stored." })
@@ -58,6 +63,15 @@ export class TypingUpdateView implements TypingUpdateData {
 
   @Field(() => Boolean, { description: `True when they started; false when they stopped (no renewal for ${TYPING_EXPIRY_MS / 1000} s, or their message arrived).` })
   typing!: boolean;
+}
+
+@ArgsType()
+export class PresenceUpdatesArgs {
+  @Field(() => ID, { description: "The room." })
+  courseId!: string;
+
+  @Field(() => Boolean, { nullable: true, defaultValue: false, description: "Open with a CURRENT event: everyone in the room now, then their joins and leaves." })
+  withCurrent?: boolean | null;
 }
 
 async function presence(course: Course, ctx: Context): Promise<RoomPresence | null> {
@@ -91,10 +105,13 @@ export class PresenceResolver {
   }
 
   @Subscription(() => PresenceUpdateView, {
-    description: "Joins and leaves in the room, live (start from `Course.online`). Members only; ends with FORBIDDEN when the subscriber loses the room.",
-    subscribe: ({ args, context }: SubscribeResolverData<unknown, { courseId: string }, Context>) => context.services.presence.updates(requireUser(context), args.courseId),
+    description:
+      "Joins and leaves in the room, live. With withCurrent, the first event (CURRENT) lists who is in the room now and the joins and leaves follow it, none missed: " +
+      "no separate `Course.online` read, which a join can slip past. Members only; ends with FORBIDDEN when the subscriber loses the room.",
+    subscribe: ({ args, context }: SubscribeResolverData<unknown, PresenceUpdatesArgs, Context>) =>
+      context.services.presence.updates(requireUser(context), args.courseId, args.withCurrent === true),
   })
-  presenceUpdates(@Root() update: PresenceUpdateData, @Arg("courseId", () => ID, { description: "The room." }) _courseId: string): PresenceUpdateData {
+  presenceUpdates(@Root() update: PresenceUpdateData, @Args(() => PresenceUpdatesArgs) _args: PresenceUpdatesArgs): PresenceUpdateData {
     return update;
   }
 

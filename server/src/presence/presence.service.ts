@@ -42,11 +42,18 @@ export interface PresenceCounts {
   staff: number;
 }
 
+/** What the presence channel carries. */
+export type PresenceChange = "JOINED" | "LEFT";
+
 export interface PresenceUpdateData {
   courseId: string;
-  kind: "JOINED" | "LEFT";
+  /** CURRENT: the opening list of a subscription that asked for it, never published. */
+  kind: PresenceChange | "CURRENT";
+  /** Who came or went; for CURRENT, the subscriber. */
   user: Author;
   counts: PresenceCounts;
+  /** CURRENT only: everyone present. */
+  online?: Author[];
 }
 
 export interface RoomPresence {
@@ -125,28 +132,60 @@ export class PresenceService {
     return this.presence(em, courseId);
   }
 
-  /** Joins and leaves in the room, live; members only, ending when the subscriber loses the room. */
-  async updates(user: CurrentUser, courseId: unknown): Promise<AsyncIterableIterator<PresenceUpdateData>> {
+  /**
+   * Joins and leaves in the room, live; members only, ending when the subscriber loses the room.
+   * With `withCurrent`, first who is there now (CURRENT), consistent with what follows.
+   */
+  async updates(user: CurrentUser, courseId: unknown, withCurrent = false): Promise<AsyncIterableIterator<PresenceUpdateData>> {
     const id = parseId(courseId);
     if (id === null) throw new ForbiddenError();
-    return pushStream<PresenceUpdateData>(async (push, fail) => {
-      const stopPresence = await this.options.bus.subscribe<PresenceUpdateData>(PRESENCE_TOPIC, id, push);
-      let stopGuard: () => void;
-      try {
-        stopGuard = await guardRoom(this.options, user, id, fail);
-      } catch (err) {
-        stopPresence();
-        throw err;
-      }
-      this.watched.set(id, (this.watched.get(id) ?? 0) + 1);
-      return () => {
-        stopPresence();
-        stopGuard();
-        const left = (this.watched.get(id) ?? 1) - 1;
-        if (left > 0) this.watched.set(id, left);
-        else this.watched.delete(id);
-      };
-    });
+    return pushStream<PresenceUpdateData>(
+      async (push, fail) => {
+        // Heard from before the list is read, and held until it is sent: the store is written
+        // before a change is published, so a change is in the list, or comes after it, or both.
+        let held: PresenceUpdateData[] | null = withCurrent ? [] : null;
+        const stopPresence = await this.options.bus.subscribe<PresenceUpdateData>(PRESENCE_TOPIC, id, (update) => {
+          if (held) held.push(update);
+          else push(update);
+        });
+        let lost = false;
+        let stopGuard: () => void;
+        try {
+          stopGuard = await guardRoom(this.options, user, id, (err) => {
+            lost = true;
+            fail(err);
+          });
+        } catch (err) {
+          stopPresence();
+          throw err;
+        }
+        this.watched.set(id, (this.watched.get(id) ?? 0) + 1);
+        const stop = () => {
+          stopPresence();
+          stopGuard();
+          const left = (this.watched.get(id) ?? 1) - 1;
+          if (left > 0) this.watched.set(id, left);
+          else this.watched.delete(id);
+        };
+        if (held) {
+          let current: RoomPresence;
+          try {
+            current = await this.presence(this.options.orm.em.fork(), id);
+          } catch (err) {
+            stop();
+            throw err;
+          }
+          // Removed while it was read: the list is not theirs to see.
+          if (!lost) {
+            push({ courseId: String(id), kind: "CURRENT", user: authorOf(user), counts: current.counts, online: current.users });
+            for (const update of held) push(update);
+          }
+          held = null;
+        }
+        return stop;
+      },
+      (update) => update.kind === "CURRENT",
+    );
   }
 
   private serially(courseId: number, userId: number, work: () => Promise<void>): Promise<void> {
@@ -177,7 +216,7 @@ export class PresenceService {
    * and a join announced for each member who was not there before (a leave for each who is
    * no longer there), with the counts as they now are.
    */
-  private async settle(changes: RoomChange[], kind: PresenceUpdateData["kind"]): Promise<undefined[]> {
+  private async settle(changes: RoomChange[], kind: PresenceChange): Promise<undefined[]> {
     const { store, ttlMs } = this.options;
     const byRoom = new Map<number, LocalEntry[]>();
     for (const { courseId, entry } of changes) byRoom.set(courseId, [...(byRoom.get(courseId) ?? []), entry]);
@@ -225,11 +264,11 @@ export class PresenceService {
   }
 
   /** With the room's counts from the store alone: a join in a crowded room reads no database. */
-  private async announce(courseId: number, kind: PresenceUpdateData["kind"], user: Author): Promise<void> {
+  private async announce(courseId: number, kind: PresenceChange, user: Author): Promise<void> {
     await this.publish(courseId, kind, user, await this.options.store.present(courseId, Date.now()));
   }
 
-  private async publish(courseId: number, kind: PresenceUpdateData["kind"], user: Author, present: Map<number, boolean>): Promise<void> {
+  private async publish(courseId: number, kind: PresenceChange, user: Author, present: Map<number, boolean>): Promise<void> {
     const update: PresenceUpdateData = { courseId: String(courseId), kind, user, counts: countsOf(present) };
     await this.options.bus.publish(PRESENCE_TOPIC, courseId, update);
   }

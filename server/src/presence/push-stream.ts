@@ -1,12 +1,16 @@
-/** At most this many values wait for a slow reader; ephemeral ones, so the oldest are dropped. */
+/** At most this many values wait for a slow reader; ephemeral ones, so the oldest are dropped (but those it must keep). */
 const MAX_WAITING = 100;
 
 /**
  * A stream fed by callbacks (pub/sub, timers): `start` wires them and answers how to unwire.
  * Ending it (the client's complete, a closed socket) unwires at once, even while nothing comes,
  * unlike an async generator, whose return() waits for the pending next().
+ * `keep` names values never dropped to make room: an opening snapshot the rest build on.
  */
-export async function pushStream<T>(start: (push: (value: T) => void, fail: (err: Error) => void) => Promise<() => void>): Promise<AsyncIterableIterator<T>> {
+export async function pushStream<T>(
+  start: (push: (value: T) => void, fail: (err: Error) => void) => Promise<() => void>,
+  keep: (value: T) => boolean = () => false,
+): Promise<AsyncIterableIterator<T>> {
   const waiting: T[] = [];
   let wake: (() => void) | null = null;
   let failure: Error | null = null;
@@ -22,7 +26,10 @@ export async function pushStream<T>(start: (push: (value: T) => void, fail: (err
     (value) => {
       if (closed) return;
       waiting.push(value);
-      if (waiting.length > MAX_WAITING) waiting.shift();
+      if (waiting.length > MAX_WAITING) {
+        const oldest = waiting.findIndex((v) => !keep(v));
+        if (oldest >= 0) waiting.splice(oldest, 1);
+      }
       wake?.();
     },
     (err) => {
