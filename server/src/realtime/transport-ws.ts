@@ -71,7 +71,7 @@ export function attachWebSocketTransport<P>(options: WebSocketTransportOptions<P
   keepAlive.unref();
 
   wss.on("connection", (socket: WebSocket, request: IncomingMessage) => {
-    const peer = new Peer<P>(socket, options);
+    const peer = new Peer<P>(socket, options, request.socket);
     peer.codec = socket.protocol === LEGACY_WS ? new LegacyWsCodec(peer) : new TransportWsCodec(peer);
     peer.connection = host.connection({ close: (code, reason) => peer.codec.close(code, reason), flow: peer }, options.clientAddress(request));
     peers.set(socket, peer);
