@@ -73,8 +73,8 @@ export function createServices(config: Config, orm: MikroORM, bus: RoomBus, logg
   const readState = new ReadStateService({ orm, database, reader, courses, bus, logger, metrics, flushMs: 250 });
   courses.hooks.enrolled = (em, userId, courseId) => readState.startAt(em, userId, courseId);
   courses.hooks.activity = async (em, user, ids) => new Map([...(await readState.latest(em, user, ids))].map(([id, a]) => [id, a.at]));
-  // A home screen asks every room's counts: the count starts with the activity read, not after it.
-  courses.hooks.listed = (em, user, ids, fields) => readState.prefetch(em, user, ids, fields);
+  // A home screen asks every room's counts and latest message: they are read alongside its list.
+  courses.hooks.listing = (em, user, fields, byActivity) => readState.prefetchMember(em, user, fields, byActivity);
   const homeStreams = new HomeStreams({ orm, reader, auth, courses, messages, readState, bus });
   const ttlMs = config.presenceTtlSeconds * 1000;
   const presenceStore = bus.redis ? new RedisPresenceStore(bus.redis, config.redisPrefix, randomUUID(), ttlMs * 2) : new MemoryPresenceStore();

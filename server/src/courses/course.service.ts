@@ -80,8 +80,11 @@ export interface CourseHooks {
   enrolled?: (em: EntityManager, userId: number, courseId: number) => Promise<void>;
   /** When each room last had activity the user may see (ms since the epoch). */
   activity?: (em: EntityManager, user: CurrentUser, courseIds: number[]) => Promise<Map<number, number>>;
-  /** myCourses found these courses and will resolve these of their fields: work on them may start now. */
-  listed?: (em: EntityManager, user: CurrentUser, courseIds: number[], fields: ReadonlySet<string>) => void;
+  /**
+   * myCourses is about to list the user's courses and resolve these of their fields (sorted by
+   * activity or not): work on them may start now, alongside the list rather than after it.
+   */
+  listing?: (em: EntityManager, user: CurrentUser, fields: ReadonlySet<string>, byActivity: boolean) => void;
 }
 
 /** How myCourses is ordered. */
@@ -103,8 +106,8 @@ export class CourseService {
     // The owner entity only when it is asked for (no fields given: the caller may use it): a
     // home screen of 50 rooms would otherwise build 50 of them for nothing.
     const populate = fields.size === 0 || fields.has("owner") ? (["owner"] as const) : [];
+    this.hooks.listing?.(em, user, fields, order === "ACTIVITY");
     const courses = await em.find(Course, { $or: [{ owner: user.id }, { students: user.id }] }, { populate, orderBy: { id: "asc" } });
-    this.hooks.listed?.(em, user, courses.map((c) => c.id), fields);
     if (order !== "ACTIVITY" || !this.hooks.activity) return courses;
     const at = await this.hooks.activity(em, user, courses.map((c) => c.id));
     const when = (c: Course) => at.get(c.id) ?? c.createdAt.getTime();

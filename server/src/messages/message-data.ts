@@ -116,6 +116,16 @@ interface MessageRow {
   endorsed_at: unknown;
   root_kind: string | null;
   root_accepted_answer_id: number | string | null;
+  /** The message it replies to (`p_id` null when it is not a reply), read in the same query. */
+  p_id: number | string | null;
+  p_course_id: number | string | null;
+  p_content: string | null;
+  p_deleted_at: unknown;
+  p_thread_root_id: number | string | null;
+  p_anonymous: boolean | number | null;
+  p_user_id: number | string | null;
+  p_username: string | null;
+  p_role: Role | null;
 }
 
 const truthy = (value: boolean | number) => value === true || value === 1;
@@ -135,9 +145,12 @@ export class MessageDataLoader {
       messages: `select m.id, m.course_id, c.owner_id, m.content, m.sent_on, m.edited_at, m.deleted_at, m.reply_to_id, m.thread_root_id,
           m.reply_count, m.last_reply_at, u.id as user_id, u.username, u.role, m.kind, m.anonymous, m.private_to, m.question_status,
           m.accepted_answer_id, m.answered_at, m.resolved_at, m.first_staff_answer_at, m.endorsed_at,
-          r.kind as root_kind, r.accepted_answer_id as root_accepted_answer_id
+          r.kind as root_kind, r.accepted_answer_id as root_accepted_answer_id,
+          p.id as p_id, p.course_id as p_course_id, p.content as p_content, p.deleted_at as p_deleted_at, p.thread_root_id as p_thread_root_id,
+          p.anonymous as p_anonymous, pu.id as p_user_id, pu.username as p_username, pu.role as p_role
         from messages m join users u on u.id = m.user_id join courses c on c.id = m.course_id
           left join messages r on r.id = m.thread_root_id
+          left join messages p on p.id = m.reply_to_id left join users pu on pu.id = p.user_id
         where ${inIds("m.id")}`,
       reactions: `select message_id, emoji, user_id from reactions where ${inIds("message_id")} order by message_id, created_at, user_id`,
       mentions: `select mm.message_id, u.id as user_id, u.username, u.role from message_mentions mm join users u on u.id = mm.user_id
@@ -150,18 +163,15 @@ export class MessageDataLoader {
     const wanted = [...new Set(ids)];
     const result = new Map<number, MessageData>();
     if (wanted.length === 0) return result;
-    const rows = await this.reader.read<MessageRow>(em, this.sql.messages, [this.reader.ids(wanted)]);
-    const shown = rows.filter((row) => row.deleted_at === null);
-    const parentIds = [...new Set(shown.flatMap((row) => (row.reply_to_id === null ? [] : [Number(row.reply_to_id)])))];
-    const shownIds = shown.map((row) => Number(row.id));
-    const [parents, reactions, mentions] = await Promise.all([
-      parentIds.length ? this.reader.read<MessageRow>(em, this.sql.messages, [this.reader.ids(parentIds)]) : Promise.resolve([]),
-      shownIds.length ? this.reader.read<{ message_id: number | string; emoji: string; user_id: number | string }>(em, this.sql.reactions, [this.reader.ids(shownIds)]) : Promise.resolve([]),
-      shownIds.length
-        ? this.reader.read<{ message_id: number | string; user_id: number | string; username: string; role: Role }>(em, this.sql.mentions, [this.reader.ids(shownIds)])
-        : Promise.resolve([]),
+    // One round trip: the parent comes joined, and reactions and mentions are read for every id
+    // asked alongside (a deleted message's are simply not used).
+    const param = [this.reader.ids(wanted)];
+    const [rows, reactions, mentions] = await Promise.all([
+      this.reader.read<MessageRow>(em, this.sql.messages, param),
+      this.reader.read<{ message_id: number | string; emoji: string; user_id: number | string }>(em, this.sql.reactions, param),
+      this.reader.read<{ message_id: number | string; user_id: number | string; username: string; role: Role }>(em, this.sql.mentions, param),
     ]);
-    const parentById = new Map(parents.map((row) => [Number(row.id), row]));
+    const shown = rows.filter((row) => row.deleted_at === null);
     const where = new Map(shown.map((row) => [Number(row.id), { courseId: String(row.course_id), threadId: String(row.thread_root_id ?? row.id), courseOwnerId: String(row.owner_id) }]));
     const reactionsById = groupReactions(reactions, where);
     const mentionsById = new Map<number, Author[]>();
@@ -172,7 +182,6 @@ export class MessageDataLoader {
     }
     for (const row of shown) {
       const id = Number(row.id);
-      const parent = row.reply_to_id === null ? undefined : parentById.get(Number(row.reply_to_id));
       const anonymous = truthy(row.anonymous);
       const threadId = String(row.thread_root_id ?? row.id);
       result.set(id, {
@@ -182,7 +191,7 @@ export class MessageDataLoader {
         sentOn: isoDate(row.sent_on),
         editedAt: isoOrNull(row.edited_at),
         user: author(row),
-        replyTo: parent ? this.referenceTo(parent) : null,
+        replyTo: this.referenceTo(row),
         threadRootId: row.thread_root_id === null ? null : String(row.thread_root_id),
         replyCount: Number(row.reply_count),
         lastReplyAt: isoOrNull(row.last_reply_at),
@@ -204,16 +213,18 @@ export class MessageDataLoader {
     return (await this.load(em, [id])).get(id);
   }
 
-  private referenceTo(row: MessageRow): MessageReferenceData {
-    const deleted = row.deleted_at !== null;
-    const anonymous = truthy(row.anonymous);
+  /** The quoted parent of a reply, from its joined columns; null when the message is not a reply. */
+  private referenceTo(row: MessageRow): MessageReferenceData | null {
+    if (row.p_id === null || row.p_user_id === null || row.p_username === null || row.p_role === null) return null;
+    const deleted = row.p_deleted_at !== null;
+    const anonymous = truthy(row.p_anonymous ?? false);
     return {
-      id: String(row.id),
-      user: author(row),
-      preview: deleted ? "" : previewOf(row.content),
+      id: String(row.p_id),
+      user: { id: String(row.p_user_id), username: row.p_username, role: row.p_role },
+      preview: deleted ? "" : previewOf(row.p_content ?? ""),
       deleted,
       anonymous,
-      pseudonym: anonymous ? this.pseudonyms.of(String(row.course_id), String(row.thread_root_id ?? row.id), String(row.user_id)) : null,
+      pseudonym: anonymous ? this.pseudonyms.of(String(row.p_course_id), String(row.p_thread_root_id ?? row.p_id), String(row.p_user_id)) : null,
     };
   }
 }

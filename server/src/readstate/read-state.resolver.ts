@@ -159,11 +159,9 @@ export class UserReadStateResolver {
 async function totals(user: User, ctx: Context): Promise<{ unread: number; mentions: number } | null> {
   if (!(user instanceof User) || !ctx.user || user.id !== ctx.user.id) return null;
   ctx.readTotals ??= (async () => {
-    const viewer = ctx.user!;
-    const ids = await ctx.services.courses.memberCourseIds(ctx.em, viewer);
-    const states = await loader(ctx)!;
-    const all = await Promise.all([...ids].map((id) => states.state(id)));
-    return all.reduce((sum, s) => ({ unread: sum.unread + (s?.unreadCount ?? 0), mentions: sum.mentions + (s?.mentionCount ?? 0) }), { unread: 0, mentions: 0 });
+    // Every room of the member in one read (a home screen's myCourses shares it).
+    const states = await ctx.services.readState.memberStates(ctx.em, ctx.user!);
+    return [...states.values()].reduce((sum, s) => ({ unread: sum.unread + s.unreadCount, mentions: sum.mentions + s.mentionCount }), { unread: 0, mentions: 0 });
   })();
   return ctx.readTotals;
 }

@@ -10,7 +10,7 @@ import { BadUserInputError } from "../errors.js";
 import { parseId } from "../ids.js";
 import type { Metrics } from "../metrics.js";
 import type { RoomBus } from "../realtime/room-bus.js";
-import { countsSql, forwardSql, latestSql, SET_SQL } from "./read-state.sql.js";
+import { countsSql, forwardSql, latestSql, type RoomsSource, SET_SQL } from "./read-state.sql.js";
 
 /** A member's read state in one room. */
 export interface RoomReadState {
@@ -63,6 +63,19 @@ const num = (value: unknown): number => Number(value ?? 0);
 /** Course fields answered from the counting query. */
 const COUNT_FIELDS = ["unreadCount", "mentionCount", "unreadBadge", "lastReadMessageId", "firstUnreadMessageId"];
 
+/** Course fields answered from the latest-message query. */
+const LATEST_FIELDS = ["lastMessage", "lastActivityAt"];
+
+/** A read of every room of a member, for one operation (its fork); a kept fork reads again after this. */
+const MEMBER_READ_MS = 1000;
+
+interface MemberReads {
+  userId: number;
+  at: number;
+  counts?: Promise<Map<number, RoomReadState>>;
+  latest?: Promise<Map<number, RoomActivity>>;
+}
+
 const roomsKey = (user: CurrentUser, courseIds: number[]): string => `${user.id}:${[...new Set(courseIds)].sort((a, b) => a - b).join(",")}`;
 
 /**
@@ -77,8 +90,8 @@ export class ReadStateService {
   private readonly writes = new Set<Promise<void>>();
   /** Per operation's fork (HomeStreams takes a fresh one for each read). */
   private readonly latestReads = new WeakMap<EntityManager, Map<string, { at: number; rows: Promise<Map<number, RoomActivity>> }>>();
-  /** The latest count of each fork's operation: started ahead (see prefetch) and taken once, or asked by the operation itself. */
-  private readonly prefetched = new WeakMap<EntityManager, { key: string; rows: Promise<Map<number, RoomReadState>>; taken: boolean }>();
+  /** Every room of the operation's member, read ahead of knowing which (see prefetchMember). */
+  private readonly memberReads = new WeakMap<EntityManager, MemberReads>();
 
   constructor(private readonly options: ReadStateOptions) {}
 
@@ -125,44 +138,56 @@ export class ReadStateService {
     await this.announce({ userId, courseId, lastReadMessageId: num(row?.latest), joined: true });
   }
 
-  /** Read state of the rooms among `courseIds` the user is a member of (others are absent). */
   /**
-   * A list of rooms whose counts will be asked (`fields` of Course): they are counted from now,
-   * alongside the list's other reads, and the operation's states() call for them takes it.
+   * myCourses will list the user's rooms and resolve `fields` of them: their counts and latest
+   * messages are read now, for every room of the member, in parallel with the list itself; the
+   * operation's states() and latest() calls take them.
    */
-  prefetch(em: EntityManager, user: CurrentUser, courseIds: number[], fields: ReadonlySet<string>): void {
-    if (courseIds.length === 0 || !COUNT_FIELDS.some((f) => fields.has(f))) return;
-    const key = roomsKey(user, courseIds);
-    // The operation got there first (`me`'s totals, say).
-    if (this.prefetched.get(em)?.key === key) return;
-    const rows = this.readStates(em, user, courseIds);
-    rows.catch(() => undefined); // the operation's own call reports a failure
-    this.prefetched.set(em, { key, rows, taken: false });
+  prefetchMember(em: EntityManager, user: CurrentUser, fields: ReadonlySet<string>, byActivity: boolean): void {
+    const counts = COUNT_FIELDS.some((f) => fields.has(f));
+    const latest = byActivity || LATEST_FIELDS.some((f) => fields.has(f));
+    if (!counts && !latest) return;
+    // `me`'s totals may have started the counts already.
+    const reads = this.memberRead(em, user) ?? { userId: user.id, at: Date.now() };
+    // The operation's own calls report a failure.
+    if (counts && !reads.counts) (reads.counts = this.readStates(em, user, "member")).catch(() => undefined);
+    if (latest && !reads.latest) (reads.latest = this.readLatest(em, user, "member")).catch(() => undefined);
+    this.memberReads.set(em, reads);
   }
 
-  async states(em: EntityManager, user: CurrentUser, courseIds: number[]): Promise<Map<number, RoomReadState>> {
-    const key = roomsKey(user, courseIds);
-    const early = this.prefetched.get(em);
-    if (early?.key === key && !early.taken) {
-      early.taken = true;
-      return early.rows;
-    }
-    const rows = this.readStates(em, user, courseIds);
-    this.prefetched.set(em, { key, rows, taken: true });
-    return rows;
+  /** Read state of the rooms among `courseIds` the user is a member of (others are absent). */
+  states(em: EntityManager, user: CurrentUser, courseIds: number[]): Promise<Map<number, RoomReadState>> {
+    const early = this.memberRead(em, user)?.counts;
+    return early ? covering(early, courseIds, (missing) => this.readStates(em, user, missing)) : this.readStates(em, user, courseIds);
   }
 
-  private async readStates(em: EntityManager, user: CurrentUser, courseIds: number[]): Promise<Map<number, RoomReadState>> {
-    const ids = [...new Set(courseIds)];
-    if (ids.length === 0) return new Map();
-    const { reader, database } = this.options;
+  /** Read state of every room the user is a member of (`me`'s totals). */
+  memberStates(em: EntityManager, user: CurrentUser): Promise<Map<number, RoomReadState>> {
+    const reads = this.memberRead(em, user) ?? { userId: user.id, at: Date.now() };
+    reads.counts ??= this.readStates(em, user, "member");
+    this.memberReads.set(em, reads);
+    return reads.counts;
+  }
+
+  private memberRead(em: EntityManager, user: CurrentUser): MemberReads | undefined {
+    const reads = this.memberReads.get(em);
+    return reads && reads.userId === user.id && Date.now() - reads.at <= MEMBER_READ_MS ? reads : undefined;
+  }
+
+  private async readStates(em: EntityManager, user: CurrentUser, which: number[] | "member"): Promise<Map<number, RoomReadState>> {
+    const source: RoomsSource = which === "member" ? "member" : "ids";
     // Positions still being gathered here count at once; the query takes the further of them and the stored marker.
+    let ids: number[];
+    if (which === "member") ids = [...this.pending.values()].flatMap((p) => (p.userId === user.id ? [p.courseId] : []));
+    else if ((ids = [...new Set(which)]).length === 0) return new Map();
+    const { reader, database } = this.options;
     const reads = ids.map((id) => this.pending.get(`${user.id}:${id}`)?.messageId ?? 0);
-    const rooms = database === "postgresql" ? [intArray(ids), intArray(reads)] : [JSON.stringify(ids.map((id, i) => [id, reads[i]]))];
+    const positions = database === "postgresql" ? [intArray(ids), intArray(reads)] : [JSON.stringify(ids.map((id, i) => [id, reads[i]]))];
+    const rooms = source === "member" ? [user.id, user.id, ...positions] : positions;
     const staff = isStaff(user) ? 1 : 0;
     const rows = await reader.read<{ course_id: number | string; last_read: number | string; unread: number | string; first_unread: number | string | null; mentions: number | string }>(
       em,
-      countsSql(database),
+      countsSql(database, source),
       // In the text's order: the markers, the rooms, the mentions, membership, the unread messages.
       [user.id, ...rooms, user.id, user.id, staff, user.id, user.id, staff, user.id, user.id, user.id, staff, user.id, user.id],
     );
@@ -185,6 +210,8 @@ export class ReadStateService {
    * and when the room last had activity (that message, else the course's creation), in ms.
    */
   latest(em: EntityManager, user: CurrentUser, courseIds: number[]): Promise<Map<number, RoomActivity>> {
+    const early = this.memberRead(em, user)?.latest;
+    if (early) return covering(early, courseIds, (missing) => this.readLatest(em, user, missing));
     // myCourses(orderBy: ACTIVITY) sorts by it and then shows it: one read per operation (its fork) serves both.
     const key = roomsKey(user, courseIds);
     let memo = this.latestReads.get(em);
@@ -195,12 +222,14 @@ export class ReadStateService {
     return read.rows;
   }
 
-  private async readLatest(em: EntityManager, user: CurrentUser, courseIds: number[]): Promise<Map<number, RoomActivity>> {
-    const ids = [...new Set(courseIds)];
-    if (ids.length === 0) return new Map();
+  private async readLatest(em: EntityManager, user: CurrentUser, which: number[] | "member"): Promise<Map<number, RoomActivity>> {
+    const ids = which === "member" ? [] : [...new Set(which)];
+    if (which !== "member" && ids.length === 0) return new Map();
     const staff = isStaff(user) ? 1 : 0;
-    const rows = await this.options.reader.read<{ course_id: number | string; created_at: unknown; latest_id: number | string | null; sent_on: unknown }>(em, latestSql(this.options.database), [
-      this.options.reader.ids(ids),
+    const rooms = which === "member" ? [user.id, user.id] : [this.options.reader.ids(ids)];
+    const source: RoomsSource = which === "member" ? "member" : "ids";
+    const rows = await this.options.reader.read<{ course_id: number | string; created_at: unknown; latest_id: number | string | null; sent_on: unknown }>(em, latestSql(this.options.database, source), [
+      ...rooms,
       staff,
       user.id,
       user.id,
@@ -273,4 +302,15 @@ export class ReadStateService {
     if (!row) throw new BadUserInputError("messageId must be a message of this room.", "messageId");
     return num(row.id);
   }
+}
+
+/**
+ * A read of every room of a member answers for the rooms among `ids` it found; those it did not
+ * (a room joined since, or one the user is not in) are read on their own.
+ */
+async function covering<T>(early: Promise<Map<number, T>>, ids: number[], read: (missing: number[]) => Promise<Map<number, T>>): Promise<Map<number, T>> {
+  const found = await early;
+  const missing = ids.filter((id) => !found.has(id));
+  if (missing.length === 0) return found;
+  return new Map([...found, ...(await read(missing))]);
 }

@@ -16,19 +16,34 @@ const ROOMS = {
   sqlite: "select cast(json_extract(j.value, '$[0]') as integer) as course_id, cast(json_extract(j.value, '$[1]') as integer) as last_read from json_each(?) j",
 };
 
+/** The ids of the rooms a user teaches or is enrolled in (params: user, user), as rows `(course_id)`. */
+export const MEMBER_ROOMS = "select id as course_id from courses where owner_id = ? union select course_id from course_students where user_id = ?";
+
+/**
+ * Which rooms a read covers: those asked for by id (ROOMS' parameters), or every room the user
+ * is a member of (params: user, user, then ROOMS' parameters for the positions gathered here),
+ * so that the read need not wait for the list of them.
+ */
+export type RoomsSource = "ids" | "member";
+
+function roomsOf(database: DatabaseTarget["kind"], source: RoomsSource): string {
+  if (source === "ids") return ROOMS[database];
+  return `select mr.course_id, coalesce(p.last_read, 0) as last_read from (${MEMBER_ROOMS}) mr left join (${ROOMS[database]}) p on p.course_id = mr.course_id`;
+}
+
 /**
  * Per room: unread messages (not the reader's own, not deleted, readable by them) after the
  * marker, the first of them, and how many of them mention the reader. Exact counts, read from
  * messages_unread_index alone from the marker on; mentions from the reader's own mentions since
  * the oldest marker, in one pass for every room.
  */
-export function countsSql(database: DatabaseTarget["kind"]): string {
+export function countsSql(database: DatabaseTarget["kind"], source: RoomsSource = "ids"): string {
   const staffParam = database === "postgresql" ? "?::int" : "?";
   const visible = (alias: string) => VISIBLE.replace("?", staffParam).replaceAll("m.", `${alias}.`);
   const greatest = database === "postgresql" ? "greatest" : "max";
   // The stored marker, or the position this instance is still gathering when it is further.
   return `with r as (select t.course_id, ${greatest}(t.last_read, coalesce((select rm.last_read_message_id from read_markers rm where rm.user_id = ? and rm.course_id = t.course_id), 0)) as last_read
-      from (${ROOMS[database]}) t),
+      from (${roomsOf(database, source)}) t),
     mentioned as (
       select x.course_id, count(*) as mentions from message_mentions mm
       join messages x on x.id = mm.message_id
@@ -54,10 +69,11 @@ export function countsSql(database: DatabaseTarget["kind"]): string {
     }`;
 }
 
-/** Per room of which the reader is a member: the latest message still shown that they may read (own ones included). */
-export function latestSql(database: DatabaseTarget["kind"]): string {
+/** Per room of which the reader is a member (of those asked, `source`): the latest message still shown that they may read (own ones included). */
+export function latestSql(database: DatabaseTarget["kind"], source: RoomsSource = "ids"): string {
   const staffParam = database === "postgresql" ? "?::int" : "?";
-  const rooms = database === "postgresql" ? "unnest(?::int[]) as r(course_id)" : "(select cast(value as integer) as course_id from json_each(?)) r";
+  const rooms =
+    source === "member" ? `(${MEMBER_ROOMS}) r` : database === "postgresql" ? "unnest(?::int[]) as r(course_id)" : "(select cast(value as integer) as course_id from json_each(?)) r";
   return `select r.course_id, c.created_at, l.id as latest_id, l.sent_on
     from ${rooms} join courses c on c.id = r.course_id and ${MEMBER.replace("?", staffParam)}
     left join messages l on l.id = (select m.id from messages m where m.course_id = r.course_id and m.deleted_at is null and ${VISIBLE.replace("?", staffParam)}
