@@ -13,6 +13,9 @@ const EVENTS_SUBSCRIPTION =
 const EVENTS_NEXT = /"roomEvents":\{"cursor":"(\d+)","kind":"(\w+)","messageId":"(\d+)","message":(?:null|\{"content":"(?:\{\\"t\\":([\d.]+),\\"seq\\":(\d+)\}|[^"]*)"\})/;
 const CEILING_NEXT = /^\{"t":([\d.]+),"seq":(\d+)\}$/;
 const PRESENCE_SUBSCRIPTION = "subscription($c: ID!) { presenceUpdates(courseId: $c) { kind user { id username } counts { online students staff } } }";
+/** As the web client follows presence: the opening list, then joins and leaves gathered once a second. */
+const PRESENCE_BATCHED_SUBSCRIPTION =
+  "subscription($c: ID!) { presenceUpdates(courseId: $c, withCurrent: true, batched: true) { kind user { id username } online { id username } joined { id username } left { id username } counts { online students staff } } }";
 const TYPING_SUBSCRIPTION = "subscription($c: ID!) { typingUpdates(courseId: $c) { user { id username } typing } }";
 const TYPING = "mutation($c: ID!) { typing(courseId: $c) }";
 
@@ -64,7 +67,7 @@ export function subscriber({ target, url, token, courseId, after, onEvent, onPro
         ws.send(JSON.stringify({ id: "1", type: "subscribe", payload: { query: events ? EVENTS_SUBSCRIPTION : SUBSCRIPTION, variables } }));
         // The awareness load: who is here and who is typing, on the same socket, as the web client does.
         if (awareness) {
-          ws.send(JSON.stringify({ id: "p", type: "subscribe", payload: { query: PRESENCE_SUBSCRIPTION, variables: { c: courseId } } }));
+          ws.send(JSON.stringify({ id: "p", type: "subscribe", payload: { query: awareness.batched ? PRESENCE_BATCHED_SUBSCRIPTION : PRESENCE_SUBSCRIPTION, variables: { c: courseId } } }));
           ws.send(JSON.stringify({ id: "y", type: "subscribe", payload: { query: TYPING_SUBSCRIPTION, variables: { c: courseId } } }));
         }
         done(true);

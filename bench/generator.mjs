@@ -51,7 +51,7 @@ async function broadcast(plan) {
     if (sub.waitFor && id >= sub.waitFor && !sub.caughtUpAt) sub.caughtUpAt = now();
   };
   // awareness: every subscriber also follows presence and typing; see run.mjs's awareness scenario.
-  const awareness = plan.awareness ? { frames: 0 } : undefined;
+  const awareness = plan.awareness ? { frames: 0, batched: plan.awareness.batched } : undefined;
   const connect = (sub, after) => {
     const events = plan.mode === "mixed" ? (_kind, messageId) => sub.room.reactions.get(messageId) ?? [null, null] : undefined;
     const c = subscriber({ target, url: servers[sub.server], token: sub.token, courseId: sub.room.courseId, after, onEvent: onEvent(sub), onProblem: problem, events, awareness });

@@ -2,7 +2,7 @@
 //   node bench/run.mjs <big-room|mixed|awareness|many-rooms|cluster|redis-shard|idle|write|reconnect-storm|ceiling|question-queue|my-courses>
 //     [--messages N --unread N --requests N --rooms N (my-courses)]
 //     [--subscribers N] [--rate R] [--rooms N (redis-shard)] [--duration S] [--repeat K] [--db sqlite|pg]
-//     [--typists N --churn N/s --typing-default (awareness)] [--requests N (question-queue)] [--no-ceiling] [--find-max [--refine N]] [--profile] [--heap-snapshot] [--writers W] [--ops send,me,send-ws,me-ws] [--drain S (wait for late deliveries, default 5)]
+//     [--typists N --churn N/s --typing-default --presence-unbatched (awareness)] [--requests N (question-queue)] [--no-ceiling] [--find-max [--refine N]] [--profile] [--heap-snapshot] [--writers W] [--ops send,me,send-ws,me-ws] [--drain S (wait for late deliveries, default 5)]
 // Needs `npm run build:server` first. Raw JSON goes to bench/out/ (git-ignored).
 import { mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
@@ -23,7 +23,7 @@ const { values: opt, positionals } = parseArgs({
     "find-max": { type: "boolean" }, refine: { type: "string" }, profile: { type: "boolean" }, writers: { type: "string", default: "64" }, ops: { type: "string" },
     drain: { type: "string", default: "5" }, "heap-snapshot": { type: "boolean" }, rooms: { type: "string" },
     messages: { type: "string" }, unread: { type: "string" }, requests: { type: "string" },
-    typists: { type: "string" }, churn: { type: "string" }, "typing-default": { type: "boolean" },
+    typists: { type: "string" }, churn: { type: "string" }, "typing-default": { type: "boolean" }, "presence-unbatched": { type: "boolean" },
   },
 });
 const scenario = positionals[0];
@@ -239,7 +239,8 @@ const scenarios = {
   // above the room) unless --typing-default, which keeps the shipped limit (typing off here).
   async awareness() {
     const p = { rooms: 1, subscribers: num(opt.subscribers, 1000), rate: num(opt.rate, 20) };
-    const load = { typists: num(opt.typists, 20), churn: num(opt.churn, 2), visitors: 100 };
+    // Presence followed as the web client does (batched), or one frame per join and leave.
+    const load = { typists: num(opt.typists, 20), churn: num(opt.churn, 2), visitors: 100, batched: !opt["presence-unbatched"] };
     const serverEnv = opt["typing-default"] ? {} : { TYPING_MAX_ROOM_SIZE: String(p.subscribers + 200) };
     for (let k = 0; k < num(opt.repeat, 1); k++) {
       for (const withAwareness of [false, true]) {

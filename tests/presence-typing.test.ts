@@ -8,6 +8,7 @@ import { seedWorld, type World } from "./support/world.js";
 const ONLINE = `query($id: ID!) { course(id: $id) { online { id username } onlineCounts { online students staff } } }`;
 const PRESENCE = `subscription($id: ID!) { presenceUpdates(courseId: $id) { courseId kind user { id username } counts { online students staff } } }`;
 const PRESENCE_WITH_CURRENT = `subscription($id: ID!) { presenceUpdates(courseId: $id, withCurrent: true) { courseId kind user { id username } online { id username } counts { online students staff } } }`;
+const PRESENCE_BATCHED = `subscription($id: ID!) { presenceUpdates(courseId: $id, withCurrent: true, batched: true) { kind user { username } online { username } joined { username } left { username } counts { online students staff } } }`;
 const REMOVE = `mutation($u: ID!, $c: ID!) { removeStudent(userId: $u, courseId: $c) { id } }`;
 const READMIT = `mutation($u: ID!, $c: ID!) { readmitStudent(userId: $u, courseId: $c) { id } }`;
 const TYPING = `subscription($id: ID!) { typingUpdates(courseId: $id) { courseId user { id username } typing } }`;
@@ -42,6 +43,10 @@ function shownBy(updates: any[]): string[] | null {
   for (const u of updates.slice(1)) {
     if (u.kind === "JOINED") shown.add(u.user.username);
     else if (u.kind === "LEFT") shown.delete(u.user.username);
+    else if (u.kind === "CHANGED") {
+      for (const j of u.joined) shown.add(j.username);
+      for (const l of u.left) shown.delete(l.username);
+    }
   }
   return [...shown].sort();
 }
@@ -247,6 +252,81 @@ describe.each<TopologyKind>(["sqlite, one instance", "postgresql + redis, two pr
       await watcher.waitFor(() => updatesOf(watcher, op, "presenceUpdates").length > 0);
       expect(updatesOf(watcher, op, "presenceUpdates")).toEqual([{ kind: "JOINED", user: { username: "teacher" }, online: null, counts: { online: 2 } }]);
       await Promise.all([alice.close(), teacher.close(), watcher.close()]);
+      await untilShown(a, []);
+    });
+  });
+
+  describe("presenceUpdates(batched: true)", () => {
+    const who = async (url: string) => ((await online(url, t.world.tokens.teacher))?.online ?? []).map((u: { username: string }) => u.username);
+    const untilShown = (url: string, names: string[]) => expect.poll(() => who(url), { timeout: 8000 }).toEqual(names);
+
+    it("gathers joins and leaves into at most one CHANGED update a second, each member where they ended up", async () => {
+      const { tokens, roomId } = t.world;
+      await untilShown(a, []);
+      const watcher = await TestSocket.connect(b, tokens.bob);
+      const op = watcher.subscribe(PRESENCE_BATCHED, { id: roomId });
+      const updates = () => updatesOf(watcher, op, "presenceUpdates");
+      await watcher.waitFor(() => updates().length > 0);
+      expect(updates()[0]).toMatchObject({ kind: "CURRENT", online: [], joined: null, left: null });
+
+      // A first change after a quiet spell comes at once, on its own.
+      const alice = await TestSocket.connect(a, tokens.alice);
+      const aliceRoom = alice.subscribe(ROOM, { id: roomId });
+      await watcher.waitFor(() => updates().length > 1);
+      expect(updates()[1]).toEqual({ kind: "CHANGED", user: { username: "alice" }, online: null, joined: [{ username: "alice" }], left: [], counts: { online: 1, students: 1, staff: 0 } });
+
+      // Then a burst on both instances, alice leaving and coming back among it: gathered.
+      const teacher = await openRoom(a, tokens.teacher, roomId);
+      const staff = await openRoom(b, tokens.staff, roomId);
+      alice.complete(aliceRoom);
+      await sleep(50);
+      alice.subscribe(ROOM, { id: roomId });
+      await untilShown(b, ["alice", "staffer", "teacher"]);
+      await watcher.waitFor(() => updates().at(-1)?.counts.online === 3 && shownBy(updates())?.length === 3, 5000);
+      const burst = updates().slice(2);
+      // Five changes, gathered into one update (two if the burst straddled a second).
+      expect(burst.length).toBeLessThanOrEqual(2);
+      expect(burst.every((u) => u.kind === "CHANGED")).toBe(true);
+      expect(shownBy(updates())).toEqual(["alice", "staffer", "teacher"]);
+      expect(burst.at(-1).counts).toEqual({ online: 3, students: 1, staff: 2 });
+
+      // Everyone leaves at once: one more update, or two, listing them gone.
+      await Promise.all([alice.close(), teacher.close(), staff.close()]);
+      await untilShown(b, []);
+      await watcher.waitFor(() => updates().at(-1)?.counts.online === 0, 5000);
+      expect(shownBy(updates())).toEqual([]);
+      expect(updates().slice(2 + burst.length).length).toBeLessThanOrEqual(2);
+      expect(updates().some((u) => u.kind === "JOINED" || u.kind === "LEFT")).toBe(false);
+      await watcher.close();
+    });
+
+    it("keeps the same rules: FORBIDDEN to a non-member, and the stream ends for a removed member", async () => {
+      const { tokens, roomId, userIds } = t.world;
+      const outsider = await TestSocket.connect(b, tokens.outsider);
+      const refused = outsider.subscribe(PRESENCE_BATCHED, { id: roomId });
+      await outsider.waitFor(() => endedWith(outsider, refused) !== undefined);
+      expect(endedWith(outsider, refused)).toBe("FORBIDDEN");
+      expect(updatesOf(outsider, refused, "presenceUpdates")).toEqual([]);
+      await outsider.close();
+
+      const bob = await TestSocket.connect(a, tokens.bob);
+      const op = bob.subscribe(PRESENCE_BATCHED, { id: roomId });
+      await bob.waitFor(() => updatesOf(bob, op, "presenceUpdates").length > 0);
+      await graphql(b, REMOVE, { u: userIds.bob, c: roomId }, tokens.teacher);
+      try {
+        await bob.waitFor(() => endedWith(bob, op) !== undefined);
+        expect(endedWith(bob, op)).toBe("FORBIDDEN");
+        // Nothing after the end: a join now is not theirs to see.
+        const count = updatesOf(bob, op, "presenceUpdates").length;
+        const alice = await openRoom(b, tokens.alice, roomId);
+        await untilShown(a, ["alice"]);
+        await sleep(1200);
+        expect(updatesOf(bob, op, "presenceUpdates").length).toBe(count);
+        await alice.close();
+      } finally {
+        await graphql(a, READMIT, { u: userIds.bob, c: roomId }, tokens.teacher);
+      }
+      await bob.close();
       await untilShown(a, []);
     });
   });

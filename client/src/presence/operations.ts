@@ -2,13 +2,21 @@ import { graphql } from "../gql";
 
 export const PresenceUpdatesDocument = graphql(`
   subscription PresenceUpdates($courseId: ID!) {
-    presenceUpdates(courseId: $courseId, withCurrent: true) {
+    presenceUpdates(courseId: $courseId, withCurrent: true, batched: true) {
       kind
       user {
         id
         username
       }
       online {
+        id
+        username
+      }
+      joined {
+        id
+        username
+      }
+      left {
         id
         username
       }

@@ -8,6 +8,16 @@ const event = (kind: PresenceUpdate["kind"], user: PresenceUpdate["user"], onlin
   kind,
   user,
   online: list,
+  joined: null,
+  left: null,
+  counts: counts(online),
+});
+const changed = (joined: PresenceUpdate["user"][], left: PresenceUpdate["user"][], online: number): PresenceUpdate => ({
+  kind: "CHANGED",
+  user: joined[0] ?? left[0]!,
+  online: null,
+  joined,
+  left,
   counts: counts(online),
 });
 
@@ -26,5 +36,14 @@ describe("the room's presence, from one stream", () => {
   it("replaces what was shown with a new opening list (a reconnect, a retry)", () => {
     const before = applyPresence(applyPresence(NOBODY, event("CURRENT", bob, 1, [ada])), event("JOINED", bob, 2));
     expect(applyPresence(before, event("CURRENT", bob, 1, [bob]))).toEqual({ online: [bob], counts: counts(1) });
+  });
+
+  it("applies a batch of joins and leaves as a set, someone already listed or already gone changing nothing", () => {
+    const cy = { id: "3", username: "cy" };
+    let shown = applyPresence(NOBODY, event("CURRENT", bob, 2, [ada, bob]));
+    shown = applyPresence(shown, changed([cy, ada], [bob], 2));
+    expect(shown).toEqual({ online: [ada, cy], counts: counts(2) });
+    shown = applyPresence(shown, changed([], [bob, cy], 1));
+    expect(shown).toEqual({ online: [ada], counts: counts(1) });
   });
 });

@@ -12,6 +12,7 @@ export enum PresenceKind {
   JOINED = "JOINED",
   LEFT = "LEFT",
   CURRENT = "CURRENT",
+  CHANGED = "CHANGED",
 }
 registerEnumType(PresenceKind, {
   name: "PresenceKind",
@@ -20,6 +21,10 @@ registerEnumType(PresenceKind, {
     JOINED: { description: "They opened the room (their first open room stream, on any device)." },
     LEFT: { description: "Their last open room stream closed, on every device and instance (or the instance serving it stopped answering)." },
     CURRENT: { description: "The first event of presenceUpdates(withCurrent: true), and only that: everyone in the room now, in `online`." },
+    CHANGED: {
+      description:
+        "presenceUpdates(batched: true) only: who came and went since the last update, at most one a second: `joined` is in the room now, `left` is gone (someone who came and went meanwhile is listed where they ended up).",
+    },
   },
 });
 
@@ -40,17 +45,23 @@ export class PresenceUpdateView implements PresenceUpdateData {
   @Field(() => ID, { description: "The room." })
   courseId!: string;
 
-  @Field(() => PresenceKind, { description: "JOINED or LEFT; CURRENT for the opening list when subscribed with withCurrent." })
+  @Field(() => PresenceKind, { description: "JOINED or LEFT; CURRENT for the opening list when subscribed with withCurrent; CHANGED, instead of JOINED and LEFT, when subscribed with batched." })
   kind!: PresenceUpdateData["kind"];
 
-  @Field(() => User, { description: "Who came or went; for CURRENT, the subscriber." })
+  @Field(() => User, { description: "Who came or went; for CURRENT, the subscriber; for CHANGED, the first of `joined`, else of `left`." })
   user!: Author;
 
   @Field(() => PresenceCountsView, { description: "The room's counts just after it (for CURRENT, now)." })
   counts!: PresenceCounts;
 
-  @Field(() => [User], { nullable: true, description: "For CURRENT only: every member in the room now, each once, by name (as Course.online). Null for JOINED and LEFT." })
+  @Field(() => [User], { nullable: true, description: "For CURRENT only: every member in the room now, each once, by name (as Course.online). Null for other kinds." })
   online?: Author[];
+
+  @Field(() => [User], { nullable: true, description: "For CHANGED only: of those who came or went, who is in the room now. Null for other kinds." })
+  joined?: Author[];
+
+  @Field(() => [User], { nullable: true, description: "For CHANGED only: of those who came or went, who is gone now. Null for other kinds." })
+  left?: Author[];
 }
 
 @ObjectType("TypingUpdate", { description: "Someone started or stopped typing in a room; live only, never stored." })
@@ -72,6 +83,14 @@ export class PresenceUpdatesArgs {
 
   @Field(() => Boolean, { nullable: true, defaultValue: false, description: "Open with a CURRENT event: everyone in the room now, then their joins and leaves." })
   withCurrent?: boolean | null;
+
+  @Field(() => Boolean, {
+    nullable: true,
+    defaultValue: false,
+    description:
+      "Joins and leaves gathered into at most one CHANGED update a second (`joined`, `left`) instead of one JOINED or LEFT each: in a busy room, a fraction of the frames. A first change after a quiet second comes at once.",
+  })
+  batched?: boolean | null;
 }
 
 async function presence(course: Course, ctx: Context): Promise<RoomPresence | null> {
@@ -109,7 +128,7 @@ export class PresenceResolver {
       "Joins and leaves in the room, live. With withCurrent, the first event (CURRENT) lists who is in the room now and the joins and leaves follow it, none missed: " +
       "no separate `Course.online` read, which a join can slip past. Members only; ends with FORBIDDEN when the subscriber loses the room.",
     subscribe: ({ args, context }: SubscribeResolverData<unknown, PresenceUpdatesArgs, Context>) =>
-      context.services.presence.updates(requireUser(context), args.courseId, args.withCurrent === true),
+      context.services.presence.updates(requireUser(context), args.courseId, args.withCurrent === true, args.batched === true),
   })
   presenceUpdates(@Root() update: PresenceUpdateData, @Args(() => PresenceUpdatesArgs) _args: PresenceUpdatesArgs): PresenceUpdateData {
     return update;

@@ -8,6 +8,7 @@ import type { RawReader } from "../db/raw-reader.js";
 import { ForbiddenError } from "../errors.js";
 import { parseId } from "../ids.js";
 import type { Author } from "../messages/message-data.js";
+import { PresenceBatches } from "./presence-batches.js";
 import type { PresenceStore } from "./presence-store.js";
 import { pushStream } from "./push-stream.js";
 import { guardRoom, type RoomGuardOptions } from "./room-guard.js";
@@ -47,13 +48,19 @@ export type PresenceChange = "JOINED" | "LEFT";
 
 export interface PresenceUpdateData {
   courseId: string;
-  /** CURRENT: the opening list of a subscription that asked for it, never published. */
-  kind: PresenceChange | "CURRENT";
-  /** Who came or went; for CURRENT, the subscriber. */
+  /**
+   * CURRENT: the opening list of a subscription that asked for it; CHANGED: a batched
+   * subscription's joins and leaves of a spell (presence-batches.ts). Neither is published.
+   */
+  kind: PresenceChange | "CURRENT" | "CHANGED";
+  /** Who came or went; for CURRENT, the subscriber; for CHANGED, the first of joined, else of left. */
   user: Author;
   counts: PresenceCounts;
   /** CURRENT only: everyone present. */
   online?: Author[];
+  /** CHANGED only: who is in the room now, and who is gone, of those who came or went. */
+  joined?: Author[];
+  left?: Author[];
 }
 
 export interface RoomPresence {
@@ -91,6 +98,20 @@ export class PresenceService {
    */
   private readonly joins = new Coalescer<RoomChange, undefined>((changes) => this.settle(changes, "JOINED"));
   private readonly leaves = new Coalescer<RoomChange, undefined>((changes) => this.settle(changes, "LEFT"));
+  /**
+   * The opening lists of subscriptions opening together (a reconnect storm) share a read per
+   * room; each read starts after the subscriptions it serves were listening, as each needs.
+   */
+  private readonly currents = new Coalescer<number, RoomPresence>(async (courseIds) => {
+    const reads = new Map<number, Promise<RoomPresence>>();
+    for (const id of courseIds) if (!reads.has(id)) reads.set(id, this.presence(this.options.orm.em.fork(), id));
+    return Promise.all(courseIds.map((id) => reads.get(id)!.catch((err: unknown) => (err instanceof Error ? err : new Error(String(err))))));
+  });
+  /** presenceUpdates(batched: true): one listener per room here, one update per spell for all its subscribers. */
+  private readonly batches = new PresenceBatches(
+    (courseId, onUpdate) => this.options.bus.subscribe<PresenceUpdateData>(PRESENCE_TOPIC, courseId, onUpdate),
+    async (courseId) => countsOf(await this.options.store.present(courseId, Date.now())),
+  );
 
   constructor(private readonly options: PresenceOptions) {}
 
@@ -134,9 +155,10 @@ export class PresenceService {
 
   /**
    * Joins and leaves in the room, live; members only, ending when the subscriber loses the room.
-   * With `withCurrent`, first who is there now (CURRENT), consistent with what follows.
+   * With `withCurrent`, first who is there now (CURRENT), consistent with what follows. With
+   * `batched`, the joins and leaves come gathered, at most one CHANGED update a second.
    */
-  async updates(user: CurrentUser, courseId: unknown, withCurrent = false): Promise<AsyncIterableIterator<PresenceUpdateData>> {
+  async updates(user: CurrentUser, courseId: unknown, withCurrent = false, batched = false): Promise<AsyncIterableIterator<PresenceUpdateData>> {
     const id = parseId(courseId);
     if (id === null) throw new ForbiddenError();
     return pushStream<PresenceUpdateData>(
@@ -144,10 +166,11 @@ export class PresenceService {
         // Heard from before the list is read, and held until it is sent: the store is written
         // before a change is published, so a change is in the list, or comes after it, or both.
         let held: PresenceUpdateData[] | null = withCurrent ? [] : null;
-        const stopPresence = await this.options.bus.subscribe<PresenceUpdateData>(PRESENCE_TOPIC, id, (update) => {
+        const heard = (update: PresenceUpdateData) => {
           if (held) held.push(update);
           else push(update);
-        });
+        };
+        const stopPresence = batched ? await this.batches.add(id, heard) : await this.options.bus.subscribe<PresenceUpdateData>(PRESENCE_TOPIC, id, heard);
         let lost = false;
         let stopGuard: () => void;
         try {
@@ -170,7 +193,7 @@ export class PresenceService {
         if (held) {
           let current: RoomPresence;
           try {
-            current = await this.presence(this.options.orm.em.fork(), id);
+            current = await this.currents.run(id);
           } catch (err) {
             stop();
             throw err;
