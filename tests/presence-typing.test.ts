@@ -36,6 +36,16 @@ function endedWith(socket: TestSocket, op: string): string | undefined {
   return errors?.[0]?.extensions?.code;
 }
 
+/** A non-member subscribing with `query`: FORBIDDEN, and not one update before it. */
+async function expectOutsiderRefused(url: string, token: string, query: string, roomId: string): Promise<void> {
+  const outsider = await TestSocket.connect(url, token);
+  const refused = outsider.subscribe(query, { id: roomId });
+  await outsider.waitFor(() => endedWith(outsider, refused) !== undefined);
+  expect(endedWith(outsider, refused)).toBe("FORBIDDEN");
+  expect(updatesOf(outsider, refused, "presenceUpdates")).toEqual([]);
+  await outsider.close();
+}
+
 /** Who a client following presenceUpdates(withCurrent: true) shows, by name: the opening list, then each join and leave. */
 function shownBy(updates: any[]): string[] | null {
   if (updates[0]?.kind !== "CURRENT") return null;
@@ -206,12 +216,7 @@ describe.each<TopologyKind>(["sqlite, one instance", "postgresql + redis, two pr
       const { tokens, roomId, userIds } = t.world;
       const alice = await openRoom(a, tokens.alice, roomId);
       await untilShown(b, ["alice"]);
-      const outsider = await TestSocket.connect(b, tokens.outsider);
-      const refused = outsider.subscribe(PRESENCE_WITH_CURRENT, { id: roomId });
-      await outsider.waitFor(() => endedWith(outsider, refused) !== undefined);
-      expect(endedWith(outsider, refused)).toBe("FORBIDDEN");
-      expect(updatesOf(outsider, refused, "presenceUpdates")).toEqual([]);
-      await outsider.close();
+      await expectOutsiderRefused(b, tokens.outsider, PRESENCE_WITH_CURRENT, roomId);
 
       // Removed after their socket opened: checked against the present, not the socket's start.
       const bob = await TestSocket.connect(b, tokens.bob);
@@ -302,12 +307,7 @@ describe.each<TopologyKind>(["sqlite, one instance", "postgresql + redis, two pr
 
     it("keeps the same rules: FORBIDDEN to a non-member, and the stream ends for a removed member", async () => {
       const { tokens, roomId, userIds } = t.world;
-      const outsider = await TestSocket.connect(b, tokens.outsider);
-      const refused = outsider.subscribe(PRESENCE_BATCHED, { id: roomId });
-      await outsider.waitFor(() => endedWith(outsider, refused) !== undefined);
-      expect(endedWith(outsider, refused)).toBe("FORBIDDEN");
-      expect(updatesOf(outsider, refused, "presenceUpdates")).toEqual([]);
-      await outsider.close();
+      await expectOutsiderRefused(b, tokens.outsider, PRESENCE_BATCHED, roomId);
 
       const bob = await TestSocket.connect(a, tokens.bob);
       const op = bob.subscribe(PRESENCE_BATCHED, { id: roomId });
