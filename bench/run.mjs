@@ -1,7 +1,7 @@
 // Educa Chat load benchmark. Usage:
 //   node bench/run.mjs <big-room|mixed|awareness|many-rooms|cluster|redis-shard|idle|write|reconnect-storm|ceiling|question-queue|my-courses>
 //     [--messages N --unread N --requests N --rooms N (my-courses)]
-//     [--subscribers N] [--rate R] [--rooms N (redis-shard)] [--duration S] [--repeat K] [--db sqlite|pg]
+//     [--subscribers N] [--rate R] [--rooms N (redis-shard, many-rooms)] [--duration S] [--repeat K] [--db sqlite|pg]
 //     [--typists N --churn N/s --typing-default --presence-unbatched (awareness)] [--requests N (question-queue)] [--no-ceiling] [--find-max [--refine N]] [--profile] [--heap-snapshot] [--writers W] [--ops send,me,send-ws,me-ws] [--drain S (wait for late deliveries, default 5)]
 // Needs `npm run build:server` first. Raw JSON goes to bench/out/ (git-ignored).
 import { mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
@@ -250,7 +250,7 @@ const scenarios = {
     }
   },
   async "many-rooms"() {
-    const p = { rooms: 200, subscribers: num(opt.subscribers, 20), rate: num(opt.rate, 200) };
+    const p = { rooms: num(opt.rooms, 200), subscribers: num(opt.subscribers, 20), rate: num(opt.rate, 200) };
     for (let k = 0; k < num(opt.repeat, 1); k++) record("many-rooms", { ...p, duration }, await runEduca({ mode: "broadcast", db: opt.db, ...p }));
   },
   async cluster() {
