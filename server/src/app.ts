@@ -17,6 +17,7 @@ import { audienceOf } from "./messages/room-view.js";
 import { seedDemoIfEmpty } from "./db/seed-demo.js";
 import { makeErrorFormatter } from "./errors.js";
 import { createHttpApp, listenForMetrics, makeOriginCheck } from "./http.js";
+import { leanGraphql } from "./http-lean.js";
 import { graphqlOverHttpStatus } from "./http-status.js";
 import { graphqlTransportWs, httpSubscriptions, legacyGraphqlWs } from "./http-subscriptions.js";
 import { httpStreams } from "./realtime/http-streams.js";
@@ -185,7 +186,19 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
     refuseDocuments: documents?.refuse ?? ((_req, _res, next) => next()),
     graphql: expressMiddleware(apollo, { context: async ({ req }): Promise<Context> => authentication.httpContext(req) }),
   });
-  httpServer.on("request", http);
+  // Plain JSON POSTs (nearly every query and mutation) skip express; it serves everything else.
+  httpServer.on(
+    "request",
+    leanGraphql({
+      apollo,
+      context: (req) => authentication.httpContext(req),
+      isOriginAllowed,
+      maxBodyBytes: config.limits.maxHttpBodyBytes,
+      logger,
+      ...(documents?.only ? { refuses: (params: Record<string, unknown>) => "errors" in documents.resolve(params) } : {}),
+      fallback: http,
+    }),
+  );
 
   await new Promise<void>((resolve, reject) => {
     httpServer.once("error", reject);

@@ -1,15 +1,15 @@
 import { isUtf8 } from "node:buffer";
-import { randomUUID, timingSafeEqual } from "node:crypto";
+import { timingSafeEqual } from "node:crypto";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import express, { type ErrorRequestHandler, type Express, type Request, type RequestHandler } from "express";
 import cors from "cors";
-import helmet from "helmet";
 import type { Registry } from "prom-client";
 import type { Logger } from "pino";
 import { ErrorCode } from "./errors.js";
+import { bodyError, invalidUtf8, jsonError, logWhenFinished, requestIdOf, securityHeaders } from "./http-basics.js";
 
 /**
  * Origin policy shared by CORS and WebSocket upgrades: the configured origins only (by default
@@ -67,12 +67,6 @@ export interface HttpOptions {
   metrics: Registry;
 }
 
-function jsonError(status: number, message: string, code: string) {
-  return { status, body: { errors: [{ message, extensions: { code } }] } };
-}
-
-const invalidUtf8 = "entity.invalid.utf8";
-
 /**
  * The JSON decoder would turn malformed UTF-8 into U+FFFD and store that: refuse the body
  * instead, so what is stored is what the client meant or nothing.
@@ -84,14 +78,7 @@ function requireUtf8(_req: unknown, _res: unknown, body: Buffer): void {
 /** Turns body-parser failures into GraphQL-shaped JSON errors instead of HTML pages. */
 const bodyErrors: ErrorRequestHandler = (err: { type?: string; status?: number; limit?: number }, _req, res, next) => {
   if (res.headersSent) return next(err);
-  const { status, body } =
-    err.type === "entity.too.large"
-      ? jsonError(413, `Request body larger than ${err.limit ?? "the limit"} bytes.`, ErrorCode.BadUserInput)
-      : err.type === "entity.parse.failed" || err.type === "encoding.unsupported" || err.type === "charset.unsupported"
-        ? jsonError(400, "The request body is not valid JSON.", ErrorCode.BadUserInput)
-        : err.type === invalidUtf8
-          ? jsonError(400, "The request body is not valid UTF-8.", ErrorCode.BadUserInput)
-          : jsonError(err.status && err.status < 500 ? err.status : 500, "Bad request.", ErrorCode.BadUserInput);
+  const { status, body } = bodyError(err);
   res.status(status).json(body);
 };
 
@@ -122,41 +109,19 @@ export function createHttpApp(options: HttpOptions): Express {
   app.disable("x-powered-by");
   app.set("etag", false);
 
-  // One JSON line per request: id, route and outcome; never headers or bodies (tokens, passwords).
   app.use((req, res, next) => {
     const started = process.hrtime.bigint();
-    const requestId = typeof req.headers["x-request-id"] === "string" ? req.headers["x-request-id"].slice(0, 64) : randomUUID();
+    const requestId = requestIdOf(req);
     res.setHeader("X-Request-Id", requestId);
-    res.on("finish", () => {
-      const ms = Number(process.hrtime.bigint() - started) / 1e6;
-      options.logger.info({ requestId, method: req.method, path: req.originalUrl.split("?")[0], status: res.statusCode, ms: Math.round(ms * 10) / 10 }, "http request");
-    });
+    logWhenFinished(options.logger, req, res, requestId, req.originalUrl.split("?")[0] ?? "", started);
     next();
   });
 
-  // A strict policy: our own scripts only, no framing, no sniffing. Styles may be inline
-  // (the playground's editor injects them); nothing else is.
-  app.use(
-    helmet({
-      contentSecurityPolicy: {
-        useDefaults: false,
-        directives: {
-          defaultSrc: ["'self'"],
-          scriptSrc: ["'self'"],
-          styleSrc: ["'self'", "'unsafe-inline'"],
-          imgSrc: ["'self'", "data:"],
-          fontSrc: ["'self'", "data:"],
-          connectSrc: ["'self'"],
-          workerSrc: ["'self'", "blob:"],
-          objectSrc: ["'none'"],
-          baseUri: ["'self'"],
-          formAction: ["'self'"],
-          frameAncestors: ["'none'"],
-        },
-      },
-      crossOriginEmbedderPolicy: false,
-    }),
-  );
+  // Helmet's headers, computed once (http-basics.ts).
+  app.use((_req, res, next) => {
+    for (const [name, value] of securityHeaders) res.setHeader(name, value);
+    next();
+  });
 
   if (options.metricsToken) {
     const expected = Buffer.from(`Bearer ${options.metricsToken}`);
