@@ -1,3 +1,4 @@
+import { createSecretKey, type KeyObject } from "node:crypto";
 import { errors, jwtVerify, SignJWT } from "jose";
 import { LRUCache } from "lru-cache";
 
@@ -24,7 +25,8 @@ const VERIFIED_CACHE_SIZE = 10_000;
 
 /** Signs and checks bearer tokens: HS256 only, issuer and expiry required. */
 export class TokenService {
-  private readonly key: Uint8Array;
+  /** A KeyObject, made once: given raw bytes, jose imports a key again on every sign and verify. */
+  private readonly key: KeyObject;
   // Only successful checks are kept (a forged token is never cached), and a hit still honours expiry.
   private readonly verified = new LRUCache<string, TokenClaims>({ max: VERIFIED_CACHE_SIZE });
 
@@ -32,7 +34,7 @@ export class TokenService {
     secretKey: string,
     readonly ttlSeconds: number,
   ) {
-    this.key = new TextEncoder().encode(secretKey);
+    this.key = createSecretKey(new TextEncoder().encode(secretKey));
   }
 
   /** A token for one renewal of a session, expiring after TOKEN_TTL or when the session ends. */
