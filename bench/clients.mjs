@@ -3,7 +3,7 @@
 import http from "node:http";
 import WebSocket from "ws";
 
-const SUBSCRIPTION =
+export const SUBSCRIPTION =
   "subscription($c: ID!, $after: ID) { messageAdded(courseId: $c, after: $after) { id content sentOn user { id } } }";
 // Fast path for the common frame; fields come in selection order, so the layout is fixed.
 const EDUCA_NEXT = /"messageAdded":\{"id":"(\d+)","content":"\{\\"t\\":([\d.]+),\\"seq\\":(\d+)\}"/;

@@ -1,6 +1,6 @@
 // Educa Chat load benchmark. Usage:
-//   node bench/run.mjs <big-room|mixed|awareness|many-rooms|cluster|redis-shard|idle|write|reconnect-storm|ceiling|question-queue|my-courses>
-//     [--messages N --unread N --requests N --rooms N (my-courses)]
+//   node bench/run.mjs <big-room|mixed|awareness|many-rooms|cluster|redis-shard|idle|write|reconnect-storm|ceiling|question-queue|my-courses|connect-storm>
+//     [--messages N --unread N --requests N --rooms N (my-courses)] [--subscribers N --rooms R (1000) --clients C (4) (connect-storm)]
 //     [--subscribers N] [--rate R] [--rooms N (redis-shard, many-rooms)] [--duration S] [--repeat K] [--db sqlite|pg]
 //     [--typists N --churn N/s --typing-default --presence-unbatched (awareness)] [--requests N (question-queue)] [--no-ceiling] [--find-max [--refine N]] [--profile] [--heap-snapshot] [--writers W] [--ops send,me,send-ws,me-ws] [--drain S (wait for late deliveries, default 5)]
 // Needs `npm run build:server` first. Raw JSON goes to bench/out/ (git-ignored).
@@ -14,6 +14,7 @@ import { summariseHeap, takeHeapSnapshot } from "./heap-summary.mjs";
 import { redisShard } from "./redis-shard.mjs";
 import { questionQueue } from "./question-queue.mjs";
 import { myCourses } from "./my-courses.mjs";
+import { connectStorm } from "./connect-storm.mjs";
 
 const { values: opt, positionals } = parseArgs({
   allowPositionals: true,
@@ -22,7 +23,7 @@ const { values: opt, positionals } = parseArgs({
     repeat: { type: "string", default: "1" }, db: { type: "string" }, "no-ceiling": { type: "boolean" },
     "find-max": { type: "boolean" }, refine: { type: "string" }, profile: { type: "boolean" }, writers: { type: "string", default: "64" }, ops: { type: "string" },
     drain: { type: "string", default: "5" }, "heap-snapshot": { type: "boolean" }, rooms: { type: "string" },
-    messages: { type: "string" }, unread: { type: "string" }, requests: { type: "string" },
+    messages: { type: "string" }, unread: { type: "string" }, requests: { type: "string" }, clients: { type: "string" },
     typists: { type: "string" }, churn: { type: "string" }, "typing-default": { type: "boolean" }, "presence-unbatched": { type: "boolean" },
   },
 });
@@ -269,6 +270,15 @@ const scenarios = {
     }),
   // Latencies of one query, not deliveries: its report has its own shape (printed by the scenario).
   "my-courses": () => myCourses({ freshDatabase, startServer, stop, record: (name, params, report) => results.push({ name, params, report }), opt, num, secret: SECRET }),
+  // Many sockets connecting, authenticating and subscribing at once; its report has its own shape.
+  "connect-storm": () =>
+    connectStorm({
+      freshDatabase, seed, startServer, stop, opt, num, secret: SECRET, systemBusySeconds, printProfile,
+      record: (name, params, r) => {
+        results.push({ name, params, report: r });
+        console.log(`${name} ${JSON.stringify(params)} | subscribe frames out ${r.subscribeFramesOutMs} ms, server done ${r.doneMs} ms | failed ${r.failed} unready ${r.unready} | server cpu ${r.serverCpuSeconds} s = ${r.cpuMsPerSocket} ms per socket | rss ${r.rssBeforeMB} → ${r.rssAfterMB} MB = ${r.rssPerSocketKB} KB per socket | other processes cpu ${r.otherCpuSeconds} s${Object.keys(r.problems).length ? ` | problems ${JSON.stringify(r.problems).slice(0, 300)}` : ""}`);
+      },
+    }),
   async idle() {
     const subscribers = num(opt.subscribers, 10000);
     for (let k = 0; k < num(opt.repeat, 1); k++) {

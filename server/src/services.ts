@@ -39,10 +39,10 @@ export function createServices(config: Config, orm: MikroORM, bus: RoomBus, logg
   const tokens = new TokenService(secretKey, config.tokenTtlSeconds);
   const pseudonyms = new Pseudonyms(secretKey);
   const feed = new AuthFeed(orm, logger);
-  const sessions = new Sessions(tokens, feed, config.sessionMaxAgeSeconds, config.renewalGraceSeconds);
-  const auth = new AuthService(tokens, new LoginThrottle(store, config.registerRateLimit), sessions, feed);
   const sqlite = database === "sqlite" ? new SqliteConnection(orm) : null;
   const reader = new RawReader(sqlite, database === "postgresql");
+  const sessions = new Sessions(tokens, feed, config.sessionMaxAgeSeconds, config.renewalGraceSeconds, reader);
+  const auth = new AuthService(tokens, new LoginThrottle(store, config.registerRateLimit), sessions, feed, reader);
   const courses = new CourseService(sqlite);
   // The room timeline, which messages, reactions and moderation extend; it reads messages' data through the loader.
   const loader = new MessageDataLoader(reader, pseudonyms);

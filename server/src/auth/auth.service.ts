@@ -3,6 +3,7 @@ import argon2 from "argon2";
 import { LRUCache } from "lru-cache";
 import { z } from "zod";
 import { Coalescer } from "../db/coalescer.js";
+import { epochMsOrNull, type RawReader } from "../db/raw-reader.js";
 import { BadUserInputError, UnauthenticatedError } from "../errors.js";
 import type { RoomBus } from "../realtime/room-bus.js";
 import { isStorableText, parseInput } from "../validation.js";
@@ -47,8 +48,16 @@ interface UserState extends CurrentUser {
   tokensValidAfter: number | null;
 }
 
-function stateOf(user: User): UserState {
-  return { id: user.id, username: user.username, role: user.role, tokensValidAfter: user.tokensValidAfter?.getTime() ?? null };
+/** The columns a user's state needs, as the database answers them. */
+interface UserRow {
+  id: number | string;
+  username: string;
+  role: string;
+  tokensValidAfter: unknown;
+}
+
+function stateOf(row: UserRow): UserState {
+  return { id: Number(row.id), username: row.username, role: row.role as Role, tokensValidAfter: epochMsOrNull(row.tokensValidAfter) };
 }
 
 /**
@@ -69,12 +78,16 @@ export class AuthService {
 
   /** Reads of users not kept (a reconnect storm's sockets) coalesced into one query per batch. */
   private readonly userReads = new Coalescer<{ id: number; em: EntityManager }, UserState | null>(async (reads) => {
-    // Outside the request's identity map: nothing the request flushes later can touch the rows.
+    // Plain rows, outside any identity map: a connect storm reads a user per socket, and
+    // hydrating entities was a good part of each socket's CPU.
     const ids = [...new Set(reads.map((r) => r.id))];
-    const users = await reads[0]!.em.find(User, { id: { $in: ids } }, { disableIdentityMap: true });
-    const byId = new Map(users.map((user) => [user.id, stateOf(user)]));
+    const { em } = reads[0]!;
+    this.userSql ??= this.reader.selectIn(em, User, ["id", "username", "role", "tokensValidAfter"], "id", "ids");
+    const rows = await this.reader.read<UserRow>(em, this.userSql, [this.reader.ids(ids)]);
+    const byId = new Map(rows.map((row) => [Number(row.id), stateOf(row)]));
     return reads.map((r) => byId.get(r.id) ?? null);
   });
+  private userSql: string | undefined;
 
   private readonly watchers = new Map<number, Set<() => void>>();
   private readonly changeListeners = new Set<(change: AuthChangeNotice) => void>();
@@ -85,6 +98,7 @@ export class AuthService {
     private readonly throttle: LoginThrottle,
     readonly sessions: Sessions,
     private readonly feed: AuthFeed,
+    private readonly reader: RawReader,
   ) {
     feed.on((change) => this.applyChange(change));
   }
@@ -242,6 +256,4 @@ export class AuthService {
     for (const listener of this.changeListeners) listener(change);
     for (const onChange of this.watchers.get(change.userId) ?? []) onChange();
   }
-
-
 }

@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { type EntityManager, LockMode } from "@mikro-orm/core";
 import { LRUCache } from "lru-cache";
 import { Coalescer } from "../db/coalescer.js";
+import { epochMs, epochMsOrNull, type RawReader } from "../db/raw-reader.js";
 import { UnauthenticatedError } from "../errors.js";
 import type { AuthChange } from "./auth-change.entity.js";
 import type { AuthFeed } from "./auth-feed.js";
@@ -17,6 +18,27 @@ export interface SessionState {
   previousValidUntil: number | null;
   revokedAt: number | null;
   endsAt: number;
+}
+
+/** The columns a session's state needs, as the database answers them. */
+interface SessionRow {
+  id: string;
+  user: number | string;
+  generation: number | string;
+  previousValidUntil: unknown;
+  revokedAt: unknown;
+  endsAt: unknown;
+}
+
+function rowState(row: SessionRow): SessionState {
+  return {
+    id: row.id,
+    userId: Number(row.user),
+    generation: Number(row.generation),
+    previousValidUntil: epochMsOrNull(row.previousValidUntil),
+    revokedAt: epochMsOrNull(row.revokedAt),
+    endsAt: epochMs(row.endsAt),
+  };
 }
 
 function stateOf(session: Session): SessionState {
@@ -56,11 +78,15 @@ export class Sessions {
 
   /** A reconnect storm's sessions read in one query per batch. */
   private readonly reads = new Coalescer<{ id: string; em: EntityManager }, SessionState | null>(async (reads) => {
+    // Plain rows, outside any identity map: hydrating entities cost a connect storm CPU per socket.
     const ids = [...new Set(reads.map((r) => r.id))];
-    const rows = await reads[0]!.em.find(Session, { id: { $in: ids } }, { disableIdentityMap: true });
-    const byId = new Map(rows.map((row) => [row.id, stateOf(row)]));
+    const { em } = reads[0]!;
+    this.sql ??= this.reader.selectIn(em, Session, ["id", "user", "generation", "previousValidUntil", "revokedAt", "endsAt"], "id", "texts");
+    const rows = await this.reader.read<SessionRow>(em, this.sql, [this.reader.texts(ids)]);
+    const byId = new Map(rows.map((row) => [row.id, rowState(row)]));
     return reads.map((r) => byId.get(r.id) ?? null);
   });
+  private sql: string | undefined;
 
   constructor(
     private readonly tokens: TokenService,
@@ -68,6 +94,7 @@ export class Sessions {
     private readonly maxAgeSeconds: number,
     /** After a renewal the previous token still works this long: other tabs, requests in flight. */
     private readonly renewalGraceSeconds: number,
+    private readonly reader: RawReader,
   ) {}
 
   /** A new session for a login; its first token. */

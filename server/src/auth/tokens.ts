@@ -1,3 +1,4 @@
+import { webcrypto } from "node:crypto";
 import { errors, jwtVerify, SignJWT } from "jose";
 import { LRUCache } from "lru-cache";
 
@@ -24,7 +25,11 @@ const VERIFIED_CACHE_SIZE = 10_000;
 
 /** Signs and checks bearer tokens: HS256 only, issuer and expiry required. */
 export class TokenService {
-  private readonly key: Uint8Array;
+  /**
+   * A CryptoKey, imported once: given raw bytes, or a secret KeyObject (which it exports to
+   * bytes), jose imports a key again on every sign and verify.
+   */
+  private readonly key: Promise<webcrypto.CryptoKey>;
   // Only successful checks are kept (a forged token is never cached), and a hit still honours expiry.
   private readonly verified = new LRUCache<string, TokenClaims>({ max: VERIFIED_CACHE_SIZE });
 
@@ -32,7 +37,7 @@ export class TokenService {
     secretKey: string,
     readonly ttlSeconds: number,
   ) {
-    this.key = new TextEncoder().encode(secretKey);
+    this.key = webcrypto.subtle.importKey("raw", new TextEncoder().encode(secretKey), { name: "HMAC", hash: "SHA-256" }, false, ["sign", "verify"]);
   }
 
   /** A token for one renewal of a session, expiring after TOKEN_TTL or when the session ends. */
@@ -45,7 +50,7 @@ export class TokenService {
       .setIssuer(ISSUER)
       .setIssuedAt(now)
       .setExpirationTime(exp)
-      .sign(this.key);
+      .sign(await this.key);
   }
 
   async verify(token: string): Promise<TokenCheck> {
@@ -62,7 +67,7 @@ export class TokenService {
 
   private async check(token: string): Promise<TokenCheck> {
     try {
-      const { payload } = await jwtVerify(token, this.key, {
+      const { payload } = await jwtVerify(token, await this.key, {
         algorithms: [ALGORITHM],
         issuer: ISSUER,
         requiredClaims: ["sub", "exp", "iat"],

@@ -1,4 +1,4 @@
-import type { EntityManager } from "@mikro-orm/core";
+import type { EntityManager, EntityName } from "@mikro-orm/core";
 import type { SqlEntityManager } from "@mikro-orm/knex";
 import { intArray } from "./room-lock.js";
 import { SqliteConnection } from "./sqlite-connection.js";
@@ -56,6 +56,40 @@ export class RawReader {
   inIds(column: string): string {
     return this.sqlite ? `${column} in (select value from json_each(?))` : `${column} = any(?::int[])`;
   }
+
+  /** A list of strings as one parameter, for `inTexts(...)`. */
+  texts(values: string[]): string {
+    return this.sqlite ? JSON.stringify(values) : `{${values.map((v) => `"${v.replace(/["\\]/g, "\\$&")}"`).join(",")}}`;
+  }
+
+  inTexts(column: string): string {
+    return this.sqlite ? `${column} in (select value from json_each(?))` : `${column} = any(?::text[])`;
+  }
+
+  /**
+   * `select <columns> from <table> where <key> in (…list…)`, with the names the entity's
+   * metadata gives its properties; each column is named as its property in the rows.
+   */
+  selectIn(em: EntityManager, entity: EntityName<object>, properties: string[], key: string, list: "ids" | "texts"): string {
+    const meta = em.getMetadata().get(entity);
+    const column = (property: string) => {
+      const field = (meta.properties as Record<string, { fieldNames: string[] } | undefined>)[property]?.fieldNames[0];
+      if (!field) throw new Error(`${meta.className} has no column for ${property}`);
+      return field;
+    };
+    const columns = properties.map((p) => `${column(p)} as "${p}"`).join(", ");
+    const where = list === "ids" ? this.inIds(column(key)) : this.inTexts(column(key));
+    return `select ${columns} from ${meta.tableName} where ${where}`;
+  }
+}
+
+/** SQLite answers dates as epoch milliseconds, PostgreSQL as Dates: either as epoch milliseconds. */
+export function epochMs(value: unknown): number {
+  return new Date(value as number | Date).getTime();
+}
+
+export function epochMsOrNull(value: unknown): number | null {
+  return value === null || value === undefined ? null : epochMs(value);
 }
 
 /** SQLite answers dates as epoch milliseconds, PostgreSQL as Dates. */

@@ -10,7 +10,7 @@ import { BadUserInputError, ForbiddenError, RateLimitedError } from "../errors.j
 import { parseId } from "../ids.js";
 import type { Metrics } from "../metrics.js";
 import type { FlowControl } from "../realtime/operations.js";
-import { type DirectOffering, filterStream, offerDirect } from "../realtime/streams.js";
+import { type DirectConsumer, type DirectOffering, filterStream, offerDirect } from "../realtime/streams.js";
 import { EventKind, type NewEvent, type TimelineEvent } from "../timeline/events.js";
 import type { RoomStreams } from "../timeline/room-streams.js";
 import type { TimelineWriter } from "../timeline/timeline-writer.js";
@@ -378,23 +378,40 @@ export class MessageService {
 
 /** The stream, calling `closed` once when it ends: returned, finished, or failed. */
 function endsWith<T>(stream: AsyncIterableIterator<T> & DirectOffering<T>, closed: () => void): AsyncIterableIterator<T> & DirectOffering<T> {
-  const iterator: AsyncIterableIterator<T> & DirectOffering<T> = {
-    async next() {
-      try {
-        const result = await stream.next();
-        if (result.done) closed();
-        return result;
-      } catch (err) {
-        closed();
-        throw err;
-      }
-    },
-    async return() {
-      closed();
-      return (await stream.return?.()) ?? { done: true, value: undefined };
-    },
-    [Symbol.asyncIterator]: () => iterator,
-  };
+  const iterator = new ClosingStream(stream, closed);
   if (stream[offerDirect]) iterator[offerDirect] = (consumer) => stream[offerDirect]?.(consumer);
   return iterator;
+}
+
+/** A class, not an async function: an idle subscriber's next() is one pending promise chained on the stream's. */
+class ClosingStream<T> implements AsyncIterableIterator<T>, DirectOffering<T> {
+  [offerDirect]?: (consumer: DirectConsumer<T>) => void;
+
+  constructor(
+    private readonly stream: AsyncIterableIterator<T>,
+    private readonly closed: () => void,
+  ) {}
+
+  next(): Promise<IteratorResult<T>> {
+    return this.stream.next().then(this.stepped, this.failed);
+  }
+
+  private readonly stepped = (result: IteratorResult<T>): IteratorResult<T> => {
+    if (result.done) this.closed();
+    return result;
+  };
+
+  private readonly failed = (err: unknown): never => {
+    this.closed();
+    throw err;
+  };
+
+  async return(): Promise<IteratorResult<T>> {
+    this.closed();
+    return (await this.stream.return?.()) ?? { done: true, value: undefined };
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
 }

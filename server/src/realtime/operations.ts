@@ -296,6 +296,8 @@ class Operation<P> {
 
   async run(request: OperationRequest, principal: P): Promise<void> {
     const { host } = this.connection;
+    // A subscription whose events flow ends later, when its pump does (see pump).
+    let flowing = false;
     try {
       const resolved = host.options.resolveQuery?.(request) ?? { query: request.query };
       if ("errors" in resolved) return this.fail(resolved.errors);
@@ -314,13 +316,17 @@ class Operation<P> {
       const contextValue = await host.options.gate.context(principal, this.connection.clientAddress, this.connection.transport.flow);
       if (this.cancelled) return;
       const args = { schema: host.options.schema, document, variableValues: variables as Record<string, unknown> | undefined, operationName, contextValue };
-      if (operation.operation === "subscription") await this.stream(args, contextValue);
+      if (operation.operation === "subscription") flowing = await this.stream(args, contextValue);
       else await this.once(args);
     } catch (err) {
-      if (!this.cancelled) this.fail([err instanceof GraphQLError ? err : new GraphQLError(err instanceof Error ? err.message : String(err), { originalError: err as Error })]);
+      this.failWith(err);
     } finally {
-      this.connection.finished(this);
+      if (!flowing) this.connection.finished(this);
     }
+  }
+
+  private failWith(err: unknown): void {
+    if (!this.cancelled) this.fail([err instanceof GraphQLError ? err : new GraphQLError(err instanceof Error ? err.message : String(err), { originalError: err as Error })]);
   }
 
   private async once(args: Parameters<typeof execute>[0]): Promise<void> {
@@ -331,7 +337,8 @@ class Operation<P> {
     this.sink.complete();
   }
 
-  private async stream(args: Parameters<typeof execute>[0], contextValue: object): Promise<void> {
+  /** Starts the subscription; true once its events flow (the pump then ends the operation). */
+  private async stream(args: Parameters<typeof execute>[0], contextValue: object): Promise<boolean> {
     const { host } = this.connection;
     host.bindSink(contextValue, {
       next: (payload) => {
@@ -341,24 +348,61 @@ class Operation<P> {
     const result = await host.subscribe(args);
     if (!isIterable(result)) {
       // The stream could not start (its resolver refused): a result with errors, as graphql-ws sends it.
-      if (this.cancelled) return;
+      if (this.cancelled) return false;
       this.sink.next(host.render(result));
       this.sink.complete();
-      return;
+      return false;
     }
     this.iterator = result;
     this.settingUp = false;
     // Completed while the subscription was being set up: end it at once, deliver nothing.
     if (this.cancelled) {
       await result.return?.();
-      return;
+      return false;
     }
-    for await (const value of result) {
-      if (this.cancelled) break;
-      this.sink.next(host.render(value));
-    }
-    if (!this.cancelled) this.sink.complete();
+    this.pump();
+    return true;
   }
+
+  /**
+   * What `for await` over the iterator would do, without a suspended function per idle
+   * subscription: one pending next() at a time, its handlers made once per operation.
+   */
+  private pump(): void {
+    this.iterator!.next().then(this.pumped, this.ended);
+  }
+
+  private readonly pumped = (step: IteratorResult<ExecutionResult>): void => {
+    if (step.done) {
+      try {
+        if (!this.cancelled) this.sink.complete();
+      } catch (err) {
+        return this.ended(err);
+      }
+      return this.ended();
+    }
+    // As `break` would: the iterator is returned, and the operation ends once it has.
+    if (this.cancelled) return this.returnThenEnd();
+    try {
+      this.sink.next(this.connection.host.render(step.value));
+    } catch (err) {
+      return this.returnThenEnd(err);
+    }
+    this.pump();
+  };
+
+  /** Returns the iterator; a failure of the loop's body outweighs one of return(). */
+  private returnThenEnd(failure?: unknown): void {
+    const ended = (err?: unknown) => this.ended(failure ?? err);
+    Promise.resolve()
+      .then(() => this.iterator!.return?.())
+      .then(() => ended(), ended);
+  }
+
+  private readonly ended = (err?: unknown): void => {
+    if (err !== undefined) this.failWith(err);
+    this.connection.finished(this);
+  };
 
   private fail(errors: readonly GraphQLError[]): void {
     if (this.cancelled) return;

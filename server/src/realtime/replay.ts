@@ -53,6 +53,8 @@ export interface ReplayThenLiveOptions<E extends SequencedEvent> {
 }
 
 const DONE: IteratorResult<never> = { done: true, value: undefined };
+/** step() has nothing to hand on yet. */
+const WAIT = Symbol("wait");
 const noop = () => {};
 /**
  * A replay hands on this many events, then paces itself (waits for the client, lets every
@@ -100,7 +102,9 @@ class ReplayStream<E extends SequencedEvent> implements AsyncIterableIterator<E>
   private idle = false;
   private stopRequested = false;
   private error: Error | null = null;
-  private wake: () => void = noop;
+  /** How to settle the promise next() returned, while it is pending. */
+  private resolve: (result: IteratorResult<E>) => void = noop;
+  private reject: (err: unknown) => void = noop;
   private direct: DirectConsumer<E> | null = null;
   private unsubscribe: () => void = noop;
   private unwatch: () => void = noop;
@@ -122,18 +126,52 @@ class ReplayStream<E extends SequencedEvent> implements AsyncIterableIterator<E>
     this.direct = consumer;
   }
 
-  async next(): Promise<IteratorResult<E>> {
+  /**
+   * Runs the state machine until it has a result. While it waits for an event with nothing
+   * held (an idle room), all that is left is the pending promise returned here: no suspended
+   * async function. An event, a change or return() runs it again from where it was (`wake`).
+   */
+  next(): Promise<IteratorResult<E>> {
     this.stepping = true;
-    try {
-      return await this.step();
-    } catch (err) {
-      this.close();
-      throw err;
-    } finally {
-      this.stepping = false;
-      this.stepEnd?.end();
-      this.stepEnd = null;
-    }
+    return new Promise<IteratorResult<E>>((resolve, reject) => {
+      this.resolve = resolve;
+      this.reject = reject;
+      this.drive();
+    });
+  }
+
+  private drive(): void {
+    this.step().then(this.stepped, this.failed);
+  }
+
+  private readonly stepped = (result: IteratorResult<E> | typeof WAIT): void => {
+    // Waiting: step() marked it idle itself, so that an event arriving at once wakes it.
+    if (result === WAIT) return;
+    this.settle();
+    const resolve = this.resolve;
+    this.resolve = this.reject = noop;
+    resolve(result);
+  };
+
+  private readonly failed = (err: unknown): void => {
+    this.close();
+    this.settle();
+    const reject = this.reject;
+    this.resolve = this.reject = noop;
+    reject(err);
+  };
+
+  private settle(): void {
+    this.stepping = false;
+    this.stepEnd?.end();
+    this.stepEnd = null;
+  }
+
+  /** Runs a waiting next() again: an event arrived, something changed, or return() was called. */
+  private wake(): void {
+    if (!this.idle) return;
+    this.idle = false;
+    this.drive();
   }
 
   async return(): Promise<IteratorResult<E>> {
@@ -191,7 +229,8 @@ class ReplayStream<E extends SequencedEvent> implements AsyncIterableIterator<E>
     return { done: false, value: event };
   }
 
-  private async step(): Promise<IteratorResult<E>> {
+  /** The next result, or WAIT: nothing to hand on until `wake` (all state is in fields, so it starts over). */
+  private async step(): Promise<IteratorResult<E> | typeof WAIT> {
     if (this.state === "closed") return DONE;
     if (this.state === "new") await this.open();
     for (;;) {
@@ -230,9 +269,7 @@ class ReplayStream<E extends SequencedEvent> implements AsyncIterableIterator<E>
       const event = this.buffer.shift();
       if (!event) {
         this.idle = true;
-        await new Promise<void>((resolve) => (this.wake = resolve));
-        this.idle = false;
-        continue;
+        return WAIT;
       }
       if (isResync(event)) {
         this.catchingUp = { gapFill: true };

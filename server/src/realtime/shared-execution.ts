@@ -107,24 +107,47 @@ export function createSharedSubscribe(
         return true;
       });
     }
-    const iterator: AsyncIterableIterator<ExecutionResult> = {
-      async next() {
-        for (;;) {
-          const step = await events.next();
-          if (step.done) return step;
-          const rendered = await render(step.value);
-          if (!sink || rendered.result.errors) return { done: false, value: rendered.result };
-          sink.next((rendered.json ??= JSON.stringify(rendered.result)));
-        }
-      },
-      return: async () => {
-        await events.return?.();
-        return { done: true, value: undefined };
-      },
-      [Symbol.asyncIterator]: () => iterator,
-    };
-    return iterator;
+    return new SharedStream(events, render, sink);
   };
+}
+
+/**
+ * The iterated results: events rendered, and written to the sink when they can be. A class,
+ * not an async function: an idle subscriber's next() is one pending promise chained on the
+ * source's, rather than a suspended function.
+ */
+class SharedStream implements AsyncIterableIterator<ExecutionResult> {
+  constructor(
+    private readonly events: AsyncIterableIterator<unknown>,
+    private readonly render: (event: unknown) => Promise<SharedResult> | SharedResult,
+    private readonly sink: ResultSink | undefined,
+  ) {}
+
+  next(): Promise<IteratorResult<ExecutionResult>> {
+    return this.events.next().then(this.rendering);
+  }
+
+  private readonly rendering = (step: IteratorResult<unknown>): IteratorResult<ExecutionResult> | Promise<IteratorResult<ExecutionResult>> => {
+    if (step.done) return step;
+    const rendered = this.render(step.value);
+    return rendered instanceof Promise ? rendered.then(this.rendered) : this.rendered(rendered);
+  };
+
+  /** Written to the sink (then on to the next event), or handed to the iterator's caller. */
+  private readonly rendered = (rendered: SharedResult): IteratorResult<ExecutionResult> | Promise<IteratorResult<ExecutionResult>> => {
+    if (!this.sink || rendered.result.errors) return { done: false, value: rendered.result };
+    this.sink.next((rendered.json ??= JSON.stringify(rendered.result)));
+    return this.next();
+  };
+
+  async return(): Promise<IteratorResult<ExecutionResult>> {
+    await this.events.return?.();
+    return { done: true, value: undefined };
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
 }
 
 // Keyed by the event object itself: entries go when the event is no longer referenced.

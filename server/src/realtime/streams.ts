@@ -19,17 +19,36 @@ export function filterStream<T, U extends T>(
   source: AsyncIterableIterator<T> & DirectOffering<T>,
   keep: (value: T) => value is U,
 ): AsyncIterableIterator<U> & DirectOffering<U> {
-  const iterator: AsyncIterableIterator<U> & DirectOffering<U> = {
-    async next() {
-      for (;;) {
-        const result = await source.next();
-        if (result.done || keep(result.value)) return result as IteratorResult<U>;
-      }
-    },
-    return: async () => ((await source.return?.()) ?? { done: true, value: undefined }) as IteratorResult<U>,
-    [Symbol.asyncIterator]: () => iterator,
-  };
+  const iterator = new FilteredStream(source, keep);
   // A value filtered out is taken (and dropped), as next() would.
   if (source[offerDirect]) iterator[offerDirect] = (consumer) => source[offerDirect]?.((value) => !keep(value) || consumer(value));
   return iterator;
+}
+
+/**
+ * A class, not an async function: an idle subscriber's next() is one pending promise
+ * chained on the source's, rather than a suspended function.
+ */
+class FilteredStream<T, U extends T> implements AsyncIterableIterator<U>, DirectOffering<U> {
+  [offerDirect]?: (consumer: DirectConsumer<U>) => void;
+
+  constructor(
+    private readonly source: AsyncIterableIterator<T>,
+    private readonly keep: (value: T) => value is U,
+  ) {}
+
+  next(): Promise<IteratorResult<U>> {
+    return this.source.next().then(this.kept);
+  }
+
+  private readonly kept = (result: IteratorResult<T>): IteratorResult<U> | Promise<IteratorResult<U>> =>
+    result.done || this.keep(result.value) ? (result as IteratorResult<U>) : this.next();
+
+  async return(): Promise<IteratorResult<U>> {
+    return ((await this.source.return?.()) ?? { done: true, value: undefined }) as IteratorResult<U>;
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
 }
