@@ -1,9 +1,6 @@
 import { auditServer, type AuditResult } from "graphql-http";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { App } from "../server/src/app.js";
-import type { TestDatabase } from "./support/databases.js";
-import { recordingLogger, startSeededApp } from "./support/app.js";
-import type { World } from "./support/world.js";
+import { beforeAll, describe, expect, it } from "vitest";
+import { recordingLogger, seededAppForSuite } from "./support/app.js";
 
 /** One line per failed audit: its requirement, what it checks and why it failed. */
 const describeFailures = (results: AuditResult[]) =>
@@ -12,23 +9,14 @@ const describeFailures = (results: AuditResult[]) =>
 const ROOM = "subscription Room($id: ID!) { messageAdded(courseId: $id) { id content } }";
 
 describe("GraphQL over HTTP", () => {
-  let app: App;
-  let db: TestDatabase;
-  let world: World;
   const { logger, lines } = recordingLogger();
 
-  beforeAll(async () => {
-    ({ app, db, world } = await startSeededApp({}, logger));
-  });
-  afterAll(async () => {
-    await app?.stop();
-    await db?.drop();
-  });
+  const suite = seededAppForSuite({}, logger);
 
   describe("the graphql-http server audit", () => {
     let results: AuditResult[];
     beforeAll(async () => {
-      results = await auditServer({ url: `${app.url}/graphql` });
+      results = await auditServer({ url: `${suite.app.url}/graphql` });
     });
 
     it("ran the audit", () => {
@@ -46,7 +34,7 @@ describe("GraphQL over HTTP", () => {
 
   it("answers a document error 200 under application/json and 400 under application/graphql-response+json", async () => {
     const post = (accept: string, query: string, variables: Record<string, unknown> = {}) =>
-      fetch(`${app.url}/graphql`, { method: "POST", headers: { "content-type": "application/json", accept }, body: JSON.stringify({ query, variables }) });
+      fetch(`${suite.app.url}/graphql`, { method: "POST", headers: { "content-type": "application/json", accept }, body: JSON.stringify({ query, variables }) });
     const documents = [
       { query: "{ courses { id ", code: "GRAPHQL_PARSE_FAILED" },
       { query: "{ courses { nope } }", code: "GRAPHQL_VALIDATION_FAILED" },
@@ -89,29 +77,29 @@ describe("GraphQL over HTTP", () => {
     };
 
     it("is refused with 406 naming every transport, over POST and GET, and no resolver runs", async () => {
-      const body = JSON.stringify({ query: ROOM, variables: { id: world.roomId }, operationName: "Room" });
-      const auth = { authorization: `Bearer ${world.tokens.alice}` };
+      const body = JSON.stringify({ query: ROOM, variables: { id: suite.world.roomId }, operationName: "Room" });
+      const auth = { authorization: `Bearer ${suite.world.tokens.alice}` };
       const json = { "content-type": "application/json", ...auth };
-      await expectRefusal(await fetch(`${app.url}/graphql`, { method: "POST", headers: json, body }));
-      await expectRefusal(await fetch(`${app.url}/graphql`, { method: "POST", headers: { ...json, accept: "application/graphql-response+json, application/json" }, body }));
+      await expectRefusal(await fetch(`${suite.app.url}/graphql`, { method: "POST", headers: json, body }));
+      await expectRefusal(await fetch(`${suite.app.url}/graphql`, { method: "POST", headers: { ...json, accept: "application/graphql-response+json, application/json" }, body }));
       // A multipart Accept without the subscription spec is @defer's, not a subscription transport.
-      await expectRefusal(await fetch(`${app.url}/graphql`, { method: "POST", headers: { ...json, accept: "multipart/mixed;deferSpec=20220824,application/json" }, body }));
-      const search = new URLSearchParams({ query: ROOM, variables: JSON.stringify({ id: world.roomId }) });
-      await expectRefusal(await fetch(`${app.url}/graphql?${search}`, { headers: auth }));
+      await expectRefusal(await fetch(`${suite.app.url}/graphql`, { method: "POST", headers: { ...json, accept: "multipart/mixed;deferSpec=20220824,application/json" }, body }));
+      const search = new URLSearchParams({ query: ROOM, variables: JSON.stringify({ id: suite.world.roomId }) });
+      await expectRefusal(await fetch(`${suite.app.url}/graphql?${search}`, { headers: auth }));
       // Anonymous too: the transport is wrong before anything else is.
-      await expectRefusal(await fetch(`${app.url}/graphql`, { method: "POST", headers: { "content-type": "application/json" }, body }));
+      await expectRefusal(await fetch(`${suite.app.url}/graphql`, { method: "POST", headers: { "content-type": "application/json" }, body }));
       expect(lines.filter((l) => Number(l["level"]) >= 50)).toEqual([]);
     });
 
     it("is streamed when its Accept names a streaming transport", async () => {
-      const body = JSON.stringify({ query: ROOM, variables: { id: world.roomId }, operationName: "Room" });
-      const headers = { "content-type": "application/json", authorization: `Bearer ${world.tokens.alice}` };
+      const body = JSON.stringify({ query: ROOM, variables: { id: suite.world.roomId }, operationName: "Room" });
+      const headers = { "content-type": "application/json", authorization: `Bearer ${suite.world.tokens.alice}` };
       for (const [accept, type] of [
         ["multipart/mixed;subscriptionSpec=1.0,application/json", "multipart/mixed"],
         ["text/event-stream", "text/event-stream"],
       ] as const) {
         const abort = new AbortController();
-        const res = await fetch(`${app.url}/graphql`, { method: "POST", headers: { ...headers, accept }, body, signal: abort.signal });
+        const res = await fetch(`${suite.app.url}/graphql`, { method: "POST", headers: { ...headers, accept }, body, signal: abort.signal });
         expect([res.status, res.headers.get("content-type")?.split(";")[0]], accept).toEqual([200, type]);
         abort.abort();
       }
@@ -119,7 +107,7 @@ describe("GraphQL over HTTP", () => {
 
     it("leaves a document whose chosen operation is a query to run", async () => {
       const query = `query Titles { courses { title } } ${ROOM}`;
-      const res = await fetch(`${app.url}/graphql`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query, operationName: "Titles" }) });
+      const res = await fetch(`${suite.app.url}/graphql`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query, operationName: "Titles" }) });
       expect(res.status).toBe(200);
       expect(((await res.json()) as { data: { courses: unknown[] } }).data.courses).toHaveLength(2);
     });

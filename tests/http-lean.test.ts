@@ -1,9 +1,6 @@
 import { request } from "node:http";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { App } from "../server/src/app.js";
-import type { TestDatabase } from "./support/databases.js";
-import { recordingLogger, startSeededApp } from "./support/app.js";
-import type { World } from "./support/world.js";
+import { describe, expect, it } from "vitest";
+import { recordingLogger, seededAppForSuite } from "./support/app.js";
 
 interface Answer {
   status: number;
@@ -45,22 +42,13 @@ function comparable(answer: Answer, ownRequestId: boolean) {
 const ORIGIN = "https://courses.example";
 
 describe("plain JSON POSTs answered without express", () => {
-  let app: App;
-  let db: TestDatabase;
-  let world: World;
   const { logger, lines } = recordingLogger();
 
-  beforeAll(async () => {
-    ({ app, db, world } = await startSeededApp({ ALLOWED_ORIGINS: ORIGIN }, logger));
-  });
-  afterAll(async () => {
-    await app?.stop();
-    await db?.drop();
-  });
+  const suite = seededAppForSuite({ ALLOWED_ORIGINS: ORIGIN }, logger);
 
   const cases: { name: string; body: () => string | Buffer; headers?: () => Record<string, string> }[] = [
     { name: "an anonymous query", body: () => JSON.stringify({ query: "{ __typename }" }) },
-    { name: "an authenticated query", body: () => JSON.stringify({ query: "{ me { id username } }" }), headers: () => ({ authorization: `Bearer ${world.tokens.alice}` }) },
+    { name: "an authenticated query", body: () => JSON.stringify({ query: "{ me { id username } }" }), headers: () => ({ authorization: `Bearer ${suite.world.tokens.alice}` }) },
     { name: "a token that does not verify", body: () => JSON.stringify({ query: "{ me { id } }" }), headers: () => ({ authorization: "Bearer nope" }) },
     { name: "an allowed origin", body: () => JSON.stringify({ query: "{ __typename }" }), headers: () => ({ origin: ORIGIN }) },
     { name: "another site's origin", body: () => JSON.stringify({ query: "{ __typename }" }), headers: () => ({ origin: "https://evil.example" }) },
@@ -79,15 +67,15 @@ describe("plain JSON POSTs answered without express", () => {
     { name: "a byte order mark", body: () => `\ufeff${JSON.stringify({ query: "{ __typename }" })}` },
     { name: "an empty object", body: () => "{}" },
     { name: "a batch", body: () => JSON.stringify([{ query: "{ __typename }" }]) },
-    { name: "a subscription", body: () => JSON.stringify({ query: `subscription { messageAdded(courseId: "${world.roomId}") { id } }` }) },
-    { name: "missing variables", body: () => JSON.stringify({ query: "query ($id: ID!) { course(id: $id) { id } }" }), headers: () => ({ authorization: `Bearer ${world.tokens.alice}` }) },
+    { name: "a subscription", body: () => JSON.stringify({ query: `subscription { messageAdded(courseId: "${suite.world.roomId}") { id } }` }) },
+    { name: "missing variables", body: () => JSON.stringify({ query: "query ($id: ID!) { course(id: $id) { id } }" }), headers: () => ({ authorization: `Bearer ${suite.world.tokens.alice}` }) },
   ];
 
   for (const { name, body, headers } of cases) {
     it(`answers ${name} as express does`, async () => {
       const given = headers?.() ?? {};
-      const lean = await post(app.url, body(), given, "length");
-      const viaExpress = await post(app.url, body(), given, "chunked");
+      const lean = await post(suite.app.url, body(), given, "length");
+      const viaExpress = await post(suite.app.url, body(), given, "chunked");
       const own = "x-request-id" in given;
       expect(comparable(lean, own)).toEqual(comparable(viaExpress, own));
       if (!own) expect(lean.headers["x-request-id"]).toMatch(/^[0-9a-f-]{36}$/);
@@ -95,7 +83,7 @@ describe("plain JSON POSTs answered without express", () => {
   }
 
   it("sends helmet's headers and CORS's for an allowed origin", async () => {
-    const lean = await post(app.url, JSON.stringify({ query: "{ __typename }" }), { origin: ORIGIN }, "length");
+    const lean = await post(suite.app.url, JSON.stringify({ query: "{ __typename }" }), { origin: ORIGIN }, "length");
     expect(lean.status).toBe(200);
     expect(lean.headers["content-security-policy"]).toContain("default-src 'self'");
     expect(lean.headers["x-content-type-options"]).toBe("nosniff");
@@ -106,14 +94,14 @@ describe("plain JSON POSTs answered without express", () => {
   });
 
   it("refuses a body over the limit with 413 and the contract's code", async () => {
-    const answer = await post(app.url, JSON.stringify({ query: "{ __typename }", variables: { pad: "x".repeat(200_000) } }), {}, "length");
+    const answer = await post(suite.app.url, JSON.stringify({ query: "{ __typename }", variables: { pad: "x".repeat(200_000) } }), {}, "length");
     expect(answer.status).toBe(413);
     expect(JSON.parse(answer.body)).toMatchObject({ errors: [{ extensions: { code: "BAD_USER_INPUT" } }] });
   });
 
   it("logs one line per request, with its id, path and status", async () => {
-    await post(app.url, JSON.stringify({ query: "{ __typename }" }), { "x-request-id": "logged-lean" }, "length");
-    await post(app.url, "{nope", { "x-request-id": "logged-lean-error" }, "length");
+    await post(suite.app.url, JSON.stringify({ query: "{ __typename }" }), { "x-request-id": "logged-lean" }, "length");
+    await post(suite.app.url, "{nope", { "x-request-id": "logged-lean-error" }, "length");
     await new Promise((resolve) => setTimeout(resolve, 50));
     const logged = (id: string) => lines.filter((l) => l["requestId"] === id).map(({ method, path, status, msg }) => ({ method, path, status, msg }));
     expect(logged("logged-lean")).toEqual([{ method: "POST", path: "/graphql", status: 200, msg: "http request" }]);

@@ -1,4 +1,5 @@
 import { Writable } from "node:stream";
+import { afterAll, beforeAll } from "vitest";
 import { pino, type Logger } from "pino";
 import { createApp, type App } from "../../server/src/app.js";
 import { loadConfig } from "../../server/src/config.js";
@@ -39,4 +40,26 @@ export async function startSeededApp(env: Record<string, string> = {}, logger?: 
   const world = await seedWorld(db.url);
   const app = await startApp({ DATABASE_URL: db.url, ...env }, logger);
   return { app, db, world };
+}
+
+export interface SeededApp {
+  app: App;
+  db: TestDatabase;
+  world: World;
+}
+
+/**
+ * startSeededApp for the enclosing describe: started before its tests, stopped and dropped
+ * after them. The fields are set once the suite has started.
+ */
+export function seededAppForSuite(env: Record<string, string> = {}, logger?: Logger): SeededApp {
+  const suite = {} as SeededApp;
+  beforeAll(async () => {
+    Object.assign(suite, await startSeededApp(env, logger));
+  });
+  afterAll(async () => {
+    await suite.app?.stop();
+    await suite.db?.drop();
+  });
+  return suite;
 }
