@@ -17,7 +17,10 @@ export async function fetchSurvivingForget<K extends NonNullable<unknown>, V ext
     try {
       return await cache.fetch(key, { context, forceRefresh: fresh, status });
     } catch (err) {
-      if (!status.fetchAborted || attempt >= 3) throw err;
+      // A read joined in flight reports nothing of its end (lru-cache fills in only the status of
+      // the call that started it): if that read was aborted by a forget, this one fails with the
+      // abort's reason, so it reads again too. A real failure still surfaces after three tries.
+      if (!(status.fetchAborted || status.fetch === "inflight") || attempt >= 3) throw err;
     }
   }
 }
