@@ -85,13 +85,13 @@ async function waitReady(url, child, timeoutMs = 30_000) {
 export async function startServer({ env, profile = false }) {
   mkdirSync(OUT, { recursive: true });
   const port = await freePort();
-  const args = profile ? ["--cpu-prof", "--cpu-prof-dir", OUT] : [];
+  const args = [];
   // `--heap-snapshot` in run.mjs signals the server for a snapshot once its clients are subscribed.
   args.push("--heapsnapshot-signal=SIGUSR2", "--diagnostic-dir", OUT);
   const main = profile ? "bench/profiled-server.mjs" : "server/dist/main.js";
   const child = spawn(process.execPath, [...args, main], {
     cwd: ROOT,
-    env: { ...process.env, NODE_ENV: "production", PORT: String(port), HOST: "127.0.0.1", SEND_RATE_LIMIT: "off", CLIENT_DIST: "", LOG_LEVEL: "warn", ...env },
+    env: { ...process.env, PROFILE_DIR: OUT, NODE_ENV: "production", PORT: String(port), HOST: "127.0.0.1", SEND_RATE_LIMIT: "off", CLIENT_DIST: "", LOG_LEVEL: "warn", ...env },
     // Server output goes to a log file: a torn-down load leaves EPIPE errors that would flood the report.
     stdio: ["ignore", openSync(`${OUT}/server-${port}.log`, "w"), openSync(`${OUT}/server-${port}.log`, "a")],
   });

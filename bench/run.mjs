@@ -111,10 +111,13 @@ async function withServers(servers, plan, hooks = {}) {
     if (phase.startsWith("ready")) {
       await hooks.ready?.();
       servers.forEach((s) => s.sampler.mark());
+      // A profiled server profiles the measured window alone (bench/profiled-server.mjs).
+      for (const s of servers) if (s.profile) s.child.kill("SIGHUP");
       server.busy0 = systemBusySeconds();
     }
     if (phase.startsWith("drained")) {
       server.windows.push(servers.map((s) => s.sampler.window()));
+      for (const s of servers) if (s.profile) s.child.kill("SIGHUP");
       server.busy.push(systemBusySeconds() - server.busy0);
       await hooks.drained?.();
     }
