@@ -112,7 +112,7 @@ describe("user snapshots", () => {
     const auth = app.services.auth;
     const users = (auth as any).users as { size: number; clear(): void };
     const applyChange = (change: { id: number; userId: number; sessionId: string | null }) => (auth as any).applyChange(change);
-    const claims = (await auth.verify(world.tokens.alice))!;
+    const claims = auth.verify(world.tokens.alice)!;
     users.clear();
     const lookup = auth.check(app.orm.em.fork(), claims);
     // The read is in flight (its pending entry is in the cache) when the change drops the entry.
