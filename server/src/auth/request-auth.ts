@@ -26,30 +26,30 @@ const sessionEnded = () => new UnauthenticatedError("Your session has ended: log
 export function requestAuthentication(orm: MikroORM, services: Services, clientAddress: (request: IncomingMessage) => string) {
   const { auth } = services;
 
+  // Checks read plain rows (users, sessions), never entities, so they can share one
+  // EntityManager, whose identity map stays empty: a fork per check was a noticeable part of
+  // a connect storm's CPU, and of an HTTP request's.
+  const reads = orm.em.fork();
+
   /** The context of one HTTP request; UNAUTHENTICATED (401) when a token is given that no longer counts. */
   async function httpContext(request: IncomingMessage): Promise<Context> {
-    const em = orm.em.fork();
-    const base = { em, services, clientAddress: clientAddress(request), flow: null };
+    const address = clientAddress(request);
     const header = request.headers.authorization;
-    if (header === undefined || header === "") return { ...base, user: null, claims: null };
+    if (header === undefined || header === "") return new OperationContext(orm, null, null, address, services, null);
     const token = bearerToken(header);
-    const claims = token ? await auth.verify(token) : null;
+    const claims = token ? auth.verify(token) : null;
     if (!claims) throw new UnauthenticatedError("Invalid or expired token.");
-    const checked = await auth.check(em, claims).catch((err: unknown) => {
+    const checked = await auth.check(reads, claims).catch((err: unknown) => {
       throw isDatabaseUnavailable(err) ? new ServiceUnavailableError(true) : err;
     });
     if (!checked) throw sessionEnded();
-    return { ...base, user: checked.user, claims };
+    return new OperationContext(orm, checked.user, claims, address, services, null);
   }
 
-  // A connection's checks read plain rows (users, sessions), never entities, so they can share
-  // one EntityManager, whose identity map stays empty: a fork per check was a noticeable part
-  // of a connect storm's CPU.
-  const reads = orm.em.fork();
   const gate: ConnectionGate<TokenClaims> = {
     async admit(params) {
       const token = tokenOf(params);
-      const claims = token ? await auth.verify(token) : null;
+      const claims = token ? auth.verify(token) : null;
       if (!claims) return { refused: "unauthorized" };
       try {
         const checked = await auth.check(reads, claims, { fresh: true });
