@@ -59,10 +59,13 @@ export class MessageWriter {
     try {
       return await this.writeBatch(batch);
     } catch (err) {
-      // One bad row must not fail its neighbours: write them one by one. An unreachable
-      // database fails them all, as it would have one by one.
+      // One bad row must not fail its neighbours: write them one by one, each after the one
+      // before (in parallel, PostgreSQL could commit them out of order, and ids must follow the
+      // batch's order). An unreachable database fails them all, as it would have one by one.
       if (batch.length === 1 || isDatabaseUnavailable(err)) throw err;
-      return Promise.all(batch.map((m) => this.writeBatch([m]).then(([r]) => r!, (e: unknown) => toError(e))));
+      const results: (WriteResult | Error)[] = [];
+      for (const m of batch) results.push(await this.writeBatch([m]).then(([r]) => r!, (e: unknown) => toError(e)));
+      return results;
     }
   }
 
@@ -72,7 +75,7 @@ export class MessageWriter {
       : this.writePostgres(this.connection, batch);
   }
 
-  /** SQLite: the whole batch in one synchronous transaction; a row that fails rolls back to its own savepoint only. */
+  /** SQLite: the whole batch in one synchronous transaction. */
   private sqliteWriterFor(db: SqliteDatabase, prepare: (sql: string) => SqliteStatement) {
     let write = this.sqliteWriters.get(db);
     if (write) return write;
@@ -95,7 +98,7 @@ export class MessageWriter {
       newest.set(courseId, id);
       return { id, previousId };
     };
-    const one = db.transaction((m: NewMessage, at: number): WriteResult => {
+    const one = (m: NewMessage, at: number): WriteResult => {
       if (m.clientMessageId !== null && existing.get(m.courseId, m.userId, m.clientMessageId)) return { duplicateOf: m.clientMessageId };
       const added = append(m.courseId, EventKind.MessageAdded, null, m.userId, at);
       message.run(
@@ -120,21 +123,13 @@ export class MessageWriter {
         events.push({ ...append(m.courseId, EventKind.ThreadUpdated, m.reply.rootId, null, at), kind: EventKind.ThreadUpdated, messageId: m.reply.rootId });
       }
       return { messageId: added.id, sentOn: new Date(at), events };
-    });
+    };
+    // No savepoint per row (they were half of a batch's SQLite time): a row that fails rolls
+    // the whole batch back, and writeOrSplit writes its rows again one by one.
     write = db.transaction((messages: NewMessage[]) => {
       newest.clear();
       const at = Date.now();
-      return messages.map((m) => {
-        const before = newest.get(m.courseId);
-        try {
-          // Nested: a savepoint, so a failing row leaves the others in the batch.
-          return one(m, at);
-        } catch (err) {
-          if (before === undefined) newest.delete(m.courseId);
-          else newest.set(m.courseId, before);
-          return toError(err);
-        }
-      });
+      return messages.map((m) => one(m, at));
     });
     this.sqliteWriters.set(db, write);
     return write;
