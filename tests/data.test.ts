@@ -1,4 +1,5 @@
 import { spawnSync } from "node:child_process";
+import { copyFileSync, rmSync } from "node:fs";
 import { ForeignKeyConstraintViolationException } from "@mikro-orm/core";
 import { afterAll, describe, expect, it } from "vitest";
 import { User } from "../server/src/auth/user.entity.js";
@@ -135,6 +136,40 @@ describe("sqlite under concurrent writes", () => {
       expect(sends.flatMap((s) => s.errors ?? [])).toEqual([]);
       const history = await graphql(app.url, `query($id: ID!) { messages(courseId: $id, last: 100) { content } }`, { id: world.roomId }, world.tokens.alice);
       expect(history.data?.["messages"]).toHaveLength(50);
+    } finally {
+      await app.stop();
+    }
+  });
+
+  it("copies what it commits into the database file from its own thread, not in the commit", async () => {
+    const db = await database("sqlite");
+    const world = await seedWorld(db.url);
+    const app = await startApp({ DATABASE_URL: db.url, SEND_RATE_LIMIT: "off" });
+    try {
+      const [setting] = await app.orm.em.fork().getConnection().execute<{ wal_autocheckpoint: number }[]>("pragma wal_autocheckpoint");
+      expect(setting?.wal_autocheckpoint).toBe(0);
+      const sends = await Promise.all(
+        Array.from({ length: 40 }, (_, i) =>
+          graphql(app.url, `mutation($id: ID!, $c: String!) { sendMessage(courseId: $id, content: $c) { id } }`, { id: world.roomId, c: `checkpointed ${i}` }, world.tokens.alice),
+        ),
+      );
+      expect(sends.flatMap((s) => s.errors ?? [])).toEqual([]);
+      // The database file alone (without its write-ahead log) holds every message once the
+      // thread has checkpointed: a copy of the file is read on its own.
+      const file = db.url.slice("sqlite:".length);
+      const copy = `${file}.copy`;
+      const storedInFile = async () => {
+        copyFileSync(file, copy);
+        const alone = await openOrm({ kind: "sqlite", path: copy });
+        try {
+          const [row] = await alone.em.fork().getConnection().execute<{ n: number }[]>("select count(*) as n from messages where content like 'checkpointed %'");
+          return Number(row?.n);
+        } finally {
+          await alone.close(true);
+          rmSync(copy, { force: true });
+        }
+      };
+      await expect.poll(storedInFile, { timeout: 5000, interval: 200 }).toBe(40);
     } finally {
       await app.stop();
     }

@@ -15,6 +15,8 @@ import type { Context, Services } from "./context.js";
 import { migrate, openOrm } from "./db/orm.js";
 import { audienceOf } from "./messages/room-view.js";
 import { seedDemoIfEmpty } from "./db/seed-demo.js";
+import { SqliteCheckpointer } from "./db/sqlite-checkpointer.js";
+import { SqliteConnection } from "./db/sqlite-connection.js";
 import { makeErrorFormatter } from "./errors.js";
 import { createHttpApp, listenForMetrics, makeOriginCheck } from "./http.js";
 import { leanGraphql } from "./http-lean.js";
@@ -63,6 +65,9 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
     const applied = await migrate(orm);
     if (applied.length) logger.info({ applied }, "migrations applied");
   }
+  const { database } = config;
+  const checkpointer = database.kind === "sqlite" && database.path !== ":memory:" ? new SqliteCheckpointer(new SqliteConnection(orm), database.path, logger) : null;
+  await checkpointer?.start();
   const metrics = new Metrics();
   const onReconnect = () => metrics.pubsubReconnects.inc();
   const bus = config.redisClusterNodes
@@ -237,6 +242,7 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
         await services.readState.drain();
         await services.presence.stop();
         await bus.close();
+        await checkpointer?.stop();
         await orm.close(true);
       })();
       return stopping;
