@@ -45,6 +45,8 @@ export async function connectStorm({ freshDatabase, seed, startServer, stop, rec
       const samples = [{ t: 0, cpu: before.cpu }];
       const t0 = performance.now();
       const sampling = setInterval(() => samples.push({ t: performance.now() - t0, cpu: procStats(pid)?.cpu ?? samples.at(-1).cpu }), SAMPLE_MS);
+      // A profiled server profiles the storm alone (bench/profiled-server.mjs).
+      if (server.profile) server.child.kill("SIGHUP");
       const subscribed = procs.map((c) => reply(c, "subscribed"));
       procs.forEach((c, i) => {
         c.send({ start: { url: server.url, localAddress: `127.0.0.${2 + i}`, members: members.filter((_, j) => j % clients === i) } });
@@ -58,6 +60,7 @@ export async function connectStorm({ freshDatabase, seed, startServer, stop, rec
         if (ago && last.cpu - ago.cpu <= 0.01) break;
       }
       clearInterval(sampling);
+      if (server.profile) server.child.kill("SIGHUP");
       const end = samples.at(-1).cpu;
       // Done when its CPU time last grew (to within one tick of where it stayed).
       const doneMs = Math.max(framesOutMs, samples.find((s) => s.cpu >= end - 0.01).t);

@@ -218,20 +218,26 @@ async function broadcast(plan) {
  * Closed loop: `writers` requests in flight for `duration` s, each right after the previous.
  * `send` and `me` are HTTP requests from random members; `send-ws` and `me-ws` go over one open,
  * authenticated socket per writer (writer i is a member of room i mod rooms), as a client with
- * its room open would send them. Connecting is not timed.
+ * its room open would send them. Connecting is not timed. `send-writers` and `me-writers` are
+ * HTTP requests from those same writers, each to its own room: the socket's load over HTTP.
  */
 async function writeLoad(plan, op) {
   const { servers, rooms, duration, writers } = plan;
   const hist = createHistogram();
   let ok = 0, errors = 0, n = 0;
   const overSocket = op.endsWith("-ws");
+  const writerOf = (i) => {
+    const room = rooms[i % rooms.length];
+    return { room, member: room.subscribers[Math.floor(i / rooms.length) % room.subscribers.length] };
+  };
+  const sameWriters = op.endsWith("-writers");
   const sockets = overSocket
     ? await Promise.all(Array.from({ length: writers }, (_, i) => {
-        const room = rooms[i % rooms.length];
-        const member = room.subscribers[Math.floor(i / rooms.length) % room.subscribers.length];
+        const { room, member } = writerOf(i);
         return socketOperator(servers[0], member.token).then((s) => ({ s, room }));
       }))
     : [];
+  const kind = op.replace(/-(ws|writers)$/, "");
   await waitGo(`ready ${op}`);
   const cpu0 = process.cpuUsage();
   const eld = monitorEventLoopDelay({ resolution: 10 });
@@ -245,11 +251,11 @@ async function writeLoad(plan, op) {
         let res;
         if (overSocket) {
           const { s, room } = sockets[i];
-          res = op === "me-ws" ? await s.request(ME, {}) : await s.request(SEND, { c: room.courseId, t: `write ${n++}` });
+          res = kind === "me" ? await s.request(ME, {}) : await s.request(SEND, { c: room.courseId, t: `write ${n++}` });
         } else {
-          const room = rooms[Math.floor(Math.random() * rooms.length)];
-          const member = room.subscribers[Math.floor(Math.random() * room.subscribers.length)];
-          res = op === "me"
+          const room = sameWriters ? writerOf(i).room : rooms[Math.floor(Math.random() * rooms.length)];
+          const member = sameWriters ? writerOf(i).member : room.subscribers[Math.floor(Math.random() * room.subscribers.length)];
+          res = kind === "me"
             ? await postGraphql(servers[0], member.token, ME, {})
             : await postGraphql(servers[0], member.token, SEND, { c: room.courseId, t: `write ${n++}` });
         }

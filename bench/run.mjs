@@ -2,7 +2,7 @@
 //   node bench/run.mjs <big-room|mixed|awareness|many-rooms|cluster|redis-shard|idle|write|reconnect-storm|ceiling|question-queue|my-courses|connect-storm>
 //     [--messages N --unread N --requests N --rooms N (my-courses)] [--subscribers N --rooms R (1000) --clients C (4) (connect-storm)]
 //     [--subscribers N] [--rate R] [--rooms N (redis-shard, many-rooms)] [--duration S] [--repeat K] [--db sqlite|pg]
-//     [--typists N --churn N/s --typing-default --presence-unbatched (awareness)] [--requests N (question-queue)] [--no-ceiling] [--find-max [--refine N]] [--profile] [--heap-snapshot] [--writers W] [--ops send,me,send-ws,me-ws] [--drain S (wait for late deliveries, default 5)]
+//     [--typists N --churn N/s --typing-default --presence-unbatched (awareness)] [--requests N (question-queue)] [--no-ceiling] [--find-max [--refine N]] [--profile] [--heap-snapshot] [--writers W] [--ops send,me,send-ws,me-ws,send-writers,me-writers] [--drain S (wait for late deliveries, default 5)]
 // Needs `npm run build:server` first. Raw JSON goes to bench/out/ (git-ignored).
 import { mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
