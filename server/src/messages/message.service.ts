@@ -378,19 +378,20 @@ export class MessageService {
 
 /** The stream, calling `closed` once when it ends: returned, finished, or failed. */
 function endsWith<T>(stream: AsyncIterableIterator<T> & DirectOffering<T>, closed: () => void): AsyncIterableIterator<T> & DirectOffering<T> {
-  const iterator = new ClosingStream(stream, closed);
-  if (stream[offerDirect]) iterator[offerDirect] = (consumer) => stream[offerDirect]?.(consumer);
-  return iterator;
+  return new ClosingStream(stream, closed);
 }
 
 /** A class, not an async function: an idle subscriber's next() is one pending promise chained on the stream's. */
 class ClosingStream<T> implements AsyncIterableIterator<T>, DirectOffering<T> {
-  [offerDirect]?: (consumer: DirectConsumer<T>) => void;
-
   constructor(
-    private readonly stream: AsyncIterableIterator<T>,
+    private readonly stream: AsyncIterableIterator<T> & DirectOffering<T>,
     private readonly closed: () => void,
   ) {}
+
+  /** A method, not a closure per stream; offers nothing when the stream does not. */
+  [offerDirect](consumer: DirectConsumer<T>): void {
+    this.stream[offerDirect]?.(consumer);
+  }
 
   next(): Promise<IteratorResult<T>> {
     return this.stream.next().then(this.stepped, this.failed);

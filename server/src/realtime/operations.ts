@@ -98,7 +98,7 @@ export class OperationHost<P> {
 
   constructor(readonly options: OperationHostOptions<P>) {
     this.documents = new DocumentCache(options.schema, options.validationRules, options.maxTokens);
-    this.subscribe = createSharedSubscribe((args) => this.sinks.get(args.contextValue as object), options.audienceOf, options.shareableSubscriptions);
+    this.subscribe = createSharedSubscribe((args) => this.takeSink(args.contextValue as object), options.audienceOf, options.shareableSubscriptions);
   }
 
   connection(transport: ConnectionTransport, clientAddress: string | undefined): Connection<P> {
@@ -133,6 +133,13 @@ export class OperationHost<P> {
     this.sinks.set(contextValue, sink);
   }
 
+  /** A subscription asks for its sink once, as it starts: the entry need not live as long as it. */
+  private takeSink(contextValue: object): ResultSink | undefined {
+    const sink = this.sinks.get(contextValue);
+    this.sinks.delete(contextValue);
+    return sink;
+  }
+
   format(errors: readonly GraphQLError[]): GraphQLFormattedError[] {
     return errors.map((e) => this.options.formatError(e.toJSON(), e));
   }
@@ -147,8 +154,9 @@ type ConnectionState = "new" | "admitting" | "open" | "closed";
 /** One client connection: its principal once admitted, and the operations it runs. */
 export class Connection<P> {
   private state: ConnectionState = "new";
-  principal: P | undefined;
-  userKey: number | undefined;
+  // Set here, not left to admit(): a property added later is stored outside the object.
+  principal: P | undefined = undefined;
+  userKey: number | undefined = undefined;
   /** When its credentials stop counting (ms); the transport's deadline sweep closes it then. */
   until = Number.POSITIVE_INFINITY;
   private readonly byId = new Map<string, Operation<P>>();
@@ -272,8 +280,11 @@ export class Connection<P> {
 const isIterable = (value: unknown): value is AsyncIterableIterator<ExecutionResult> =>
   typeof value === "object" && value !== null && Symbol.asyncIterator in value;
 
-/** One operation of a connection, from its request to its last frame. */
-class Operation<P> {
+/**
+ * One operation of a connection, from its request to its last frame; also the sink its shared
+ * results are written to directly (see createSharedSubscribe).
+ */
+class Operation<P> implements ResultSink {
   private cancelled = false;
   private settingUp = true;
   private iterator: AsyncIterableIterator<ExecutionResult> | undefined;
@@ -283,6 +294,11 @@ class Operation<P> {
     readonly id: string,
     private readonly sink: OperationSink,
   ) {}
+
+  /** A shared result written directly: nothing once the operation was cancelled. */
+  next(payload: string): void {
+    if (!this.cancelled) this.sink.next(payload);
+  }
 
   get holdsPlace(): boolean {
     return !this.cancelled || this.settingUp;
@@ -340,11 +356,7 @@ class Operation<P> {
   /** Starts the subscription; true once its events flow (the pump then ends the operation). */
   private async stream(args: Parameters<typeof execute>[0], contextValue: object): Promise<boolean> {
     const { host } = this.connection;
-    host.bindSink(contextValue, {
-      next: (payload) => {
-        if (!this.cancelled) this.sink.next(payload);
-      },
-    });
+    host.bindSink(contextValue, this);
     const result = await host.subscribe(args);
     if (!isIterable(result)) {
       // The stream could not start (its resolver refused): a result with errors, as graphql-ws sends it.

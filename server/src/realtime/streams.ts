@@ -19,10 +19,7 @@ export function filterStream<T, U extends T>(
   source: AsyncIterableIterator<T> & DirectOffering<T>,
   keep: (value: T) => value is U,
 ): AsyncIterableIterator<U> & DirectOffering<U> {
-  const iterator = new FilteredStream(source, keep);
-  // A value filtered out is taken (and dropped), as next() would.
-  if (source[offerDirect]) iterator[offerDirect] = (consumer) => source[offerDirect]?.((value) => !keep(value) || consumer(value));
-  return iterator;
+  return new FilteredStream(source, keep);
 }
 
 /**
@@ -30,12 +27,18 @@ export function filterStream<T, U extends T>(
  * chained on the source's, rather than a suspended function.
  */
 class FilteredStream<T, U extends T> implements AsyncIterableIterator<U>, DirectOffering<U> {
-  [offerDirect]?: (consumer: DirectConsumer<U>) => void;
-
   constructor(
-    private readonly source: AsyncIterableIterator<T>,
+    private readonly source: AsyncIterableIterator<T> & DirectOffering<T>,
     private readonly keep: (value: T) => value is U,
   ) {}
+
+  /**
+   * A method, not a closure per stream; offers nothing when the source does not. A value
+   * filtered out is taken (and dropped), as next() would.
+   */
+  [offerDirect](consumer: DirectConsumer<U>): void {
+    this.source[offerDirect]?.((value) => !this.keep(value) || consumer(value));
+  }
 
   next(): Promise<IteratorResult<U>> {
     return this.source.next().then(this.kept);
