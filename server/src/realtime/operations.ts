@@ -159,8 +159,11 @@ export class Connection<P> {
   userKey: number | undefined = undefined;
   /** When its credentials stop counting (ms); the transport's deadline sweep closes it then. */
   until = Number.POSITIVE_INFINITY;
-  private readonly byId = new Map<string, Operation<P>>();
-  /** Operations still running, including completed ones still winding down: all count. */
+  /**
+   * Operations still running, including completed ones still winding down: all count. Those
+   * whose id is still taken are found by a walk over them (a few at most): a map by id as
+   * well would cost every socket its own.
+   */
   readonly running = new Set<Operation<P>>();
 
   constructor(
@@ -208,7 +211,7 @@ export class Connection<P> {
 
   /** Whether `id` names an operation that is still running (a new one may not reuse it). */
   has(id: string): boolean {
-    return this.byId.has(id);
+    return this.named(id) !== undefined;
   }
 
   /** Starts an operation; the caller has checked that its id is free. */
@@ -219,7 +222,6 @@ export class Connection<P> {
       return;
     }
     const operation = new Operation(this, id, sink);
-    this.byId.set(id, operation);
     this.running.add(operation);
     void operation.run(request, this.principal);
   }
@@ -236,15 +238,21 @@ export class Connection<P> {
 
   /** The client no longer wants this operation: nothing more is sent for it, and its id is free again. */
   stop(id: string): void {
-    const operation = this.byId.get(id);
+    const operation = this.named(id);
     if (!operation) return;
-    this.byId.delete(id);
+    operation.holdsId = false;
     operation.cancel();
+  }
+
+  /** The running operation that holds `id`, if any. */
+  private named(id: string): Operation<P> | undefined {
+    for (const operation of this.running) if (operation.holdsId && operation.id === id) return operation;
+    return undefined;
   }
 
   finished(operation: Operation<P>): void {
     this.running.delete(operation);
-    if (this.byId.get(operation.id) === operation) this.byId.delete(operation.id);
+    operation.holdsId = false;
   }
 
   /** Checks the credentials again (something about the user changed). */
@@ -272,8 +280,10 @@ export class Connection<P> {
     const wasOpen = this.state === "open";
     this.state = "closed";
     if (wasOpen && this.userKey !== undefined) this.host.unregister(this, this.userKey);
-    this.byId.clear();
-    for (const operation of [...this.running]) operation.cancel();
+    for (const operation of [...this.running]) {
+      operation.holdsId = false;
+      operation.cancel();
+    }
   }
 }
 
@@ -285,6 +295,8 @@ const isIterable = (value: unknown): value is AsyncIterableIterator<ExecutionRes
  * results are written to directly (see createSharedSubscribe).
  */
 class Operation<P> implements ResultSink {
+  /** Its id is taken: until the client stops it, it finishes, or the connection closes. */
+  holdsId = true;
   private cancelled = false;
   private settingUp = true;
   private iterator: AsyncIterableIterator<ExecutionResult> | undefined;
