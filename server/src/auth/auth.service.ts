@@ -217,7 +217,7 @@ export class AuthService {
       claims.session ? (!fresh && this.sessions.peek(claims.session.id)) || this.sessions.state(em, claims.session.id, fresh) : undefined,
     ]);
     if (!user) return null;
-    if (!claims.session && user.tokensValidAfter !== null && claims.issuedAt.getTime() < user.tokensValidAfter) return null;
+    if (!claims.session && user.tokensValidAfter !== null && claims.issuedAtMs < user.tokensValidAfter) return null;
     const until = sessionDeadline(claims, session);
     if (until === null) return null;
     return { user: { id: user.id, username: user.username, role: user.role }, until };
