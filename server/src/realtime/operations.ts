@@ -92,7 +92,8 @@ export const Refusal = {
  */
 export class OperationHost<P> {
   readonly documents: DocumentCache;
-  private readonly byUser = new Map<number, Set<Connection<P>>>();
+  /** Arrays, not sets: most users have one connection, and a set costs each of them 150 bytes. */
+  private readonly byUser = new Map<number, Connection<P>[]>();
   private readonly sinks = new WeakMap<object, ResultSink>();
   readonly subscribe;
 
@@ -107,26 +108,28 @@ export class OperationHost<P> {
 
   /** The user changed (a role, a session): each of their connections is checked again. */
   revalidateUser(userKey: number): void {
-    for (const connection of this.byUser.get(userKey) ?? []) void connection.revalidate();
+    for (const connection of [...(this.byUser.get(userKey) ?? [])]) void connection.revalidate();
   }
 
   /** Counts an admitted connection against its user's quota; false when the quota is full. */
   register(connection: Connection<P>, userKey: number): boolean {
-    let set = this.byUser.get(userKey);
-    if (!set) this.byUser.set(userKey, (set = new Set()));
-    if (set.size >= this.options.maxConnectionsPerUser) return false;
-    set.add(connection);
+    const connections = this.byUser.get(userKey);
+    if ((connections?.length ?? 0) >= this.options.maxConnectionsPerUser) return false;
+    if (connections) connections.push(connection);
+    else this.byUser.set(userKey, [connection]);
     return true;
   }
 
   unregister(connection: Connection<P>, userKey: number): void {
-    const set = this.byUser.get(userKey);
-    if (!set?.delete(connection)) return;
-    if (set.size === 0) this.byUser.delete(userKey);
+    const connections = this.byUser.get(userKey);
+    const at = connections?.indexOf(connection) ?? -1;
+    if (!connections || at < 0) return;
+    connections.splice(at, 1);
+    if (connections.length === 0) this.byUser.delete(userKey);
   }
 
   connectionsOf(userKey: number): number {
-    return this.byUser.get(userKey)?.size ?? 0;
+    return this.byUser.get(userKey)?.length ?? 0;
   }
 
   bindSink(contextValue: object, sink: ResultSink): void {
