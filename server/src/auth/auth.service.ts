@@ -89,7 +89,8 @@ export class AuthService {
   });
   private userSql: string | undefined;
 
-  private readonly watchers = new Map<number, Set<() => void>>();
+  /** Arrays, not sets: most users have one stream open, and a set costs each of them 150 bytes. */
+  private readonly watchers = new Map<number, (() => void)[]>();
   private readonly changeListeners = new Set<(change: AuthChangeNotice) => void>();
   private bus: RoomBus | undefined;
 
@@ -217,7 +218,7 @@ export class AuthService {
       claims.session ? (!fresh && this.sessions.peek(claims.session.id)) || this.sessions.state(em, claims.session.id, fresh) : undefined,
     ]);
     if (!user) return null;
-    if (!claims.session && user.tokensValidAfter !== null && claims.issuedAt.getTime() < user.tokensValidAfter) return null;
+    if (!claims.session && user.tokensValidAfter !== null && claims.issuedAtMs < user.tokensValidAfter) return null;
     const until = sessionDeadline(claims, session);
     if (until === null) return null;
     return { user: { id: user.id, username: user.username, role: user.role }, until };
@@ -234,12 +235,14 @@ export class AuthService {
    * another instance: long-lived streams check again what the user may still see.
    */
   watch(userId: number, onChange: () => void): () => void {
-    let set = this.watchers.get(userId);
-    if (!set) this.watchers.set(userId, (set = new Set()));
-    set.add(onChange);
+    let watching = this.watchers.get(userId);
+    if (watching) watching.push(onChange);
+    else this.watchers.set(userId, (watching = [onChange]));
+    const list = watching;
     return () => {
-      set.delete(onChange);
-      if (set.size === 0 && this.watchers.get(userId) === set) this.watchers.delete(userId);
+      const at = list.indexOf(onChange);
+      if (at >= 0) list.splice(at, 1);
+      if (list.length === 0 && this.watchers.get(userId) === list) this.watchers.delete(userId);
     };
   }
 
@@ -254,6 +257,7 @@ export class AuthService {
     if (change.sessionId) this.sessions.forget(change.sessionId);
     else this.sessions.forgetUser(change.userId);
     for (const listener of this.changeListeners) listener(change);
-    for (const onChange of this.watchers.get(change.userId) ?? []) onChange();
+    // A copy: a callback may stop watching (or another start) while they are called.
+    for (const onChange of [...(this.watchers.get(change.userId) ?? [])]) onChange();
   }
 }

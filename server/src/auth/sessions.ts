@@ -57,9 +57,9 @@ function stateOf(session: Session): SessionState {
  * past the session's maximum age, or from a renewal before the previous one.
  */
 export function sessionDeadline(claims: TokenClaims, state: SessionState | undefined, now = Date.now()): number | null {
-  if (!claims.session) return claims.expiresAt.getTime();
+  if (!claims.session) return claims.expiresAtMs;
   if (!state || state.revokedAt !== null || state.userId !== claims.userId) return null;
-  let until = Math.min(claims.expiresAt.getTime(), state.endsAt);
+  let until = Math.min(claims.expiresAtMs, state.endsAt);
   if (claims.session.generation !== state.generation) {
     if (claims.session.generation !== state.generation - 1 || state.previousValidUntil === null) return null;
     until = Math.min(until, state.previousValidUntil);
@@ -124,7 +124,7 @@ export class Sessions {
    * past its maximum age cannot be renewed (log in). A token from before sessions existed starts one.
    */
   async renew(em: EntityManager, claims: TokenClaims): Promise<{ token: string; changed: AuthChange | null }> {
-    if (!claims.session) return { token: await this.start(em, claims.userId, claims.issuedAt), changed: null };
+    if (!claims.session) return { token: await this.start(em, claims.userId, new Date(claims.issuedAtMs)), changed: null };
     const sessionId = claims.session.id;
     return em.transactional(async (tx) => {
       const session = await tx.findOne(Session, { id: sessionId }, { lockMode: LockMode.PESSIMISTIC_WRITE });

@@ -12,8 +12,9 @@ export interface TokenClaims {
    * issued before sessions existed: valid until it expires, renewed into a session.
    */
   session: { id: string; generation: number } | null;
-  issuedAt: Date;
-  expiresAt: Date;
+  /** When it was issued and when it expires (ms): numbers, not Dates, for every cached token. */
+  issuedAtMs: number;
+  expiresAtMs: number;
 }
 
 export type TokenCheck =
@@ -61,7 +62,7 @@ export class TokenService {
   verify(token: string): TokenCheck {
     const known = this.verified.get(token);
     if (known) {
-      if (known.expiresAt.getTime() > Date.now()) return { ok: true, claims: known };
+      if (known.expiresAtMs > Date.now()) return { ok: true, claims: known };
       this.verified.delete(token);
       return { ok: false, reason: "expired" };
     }
@@ -110,7 +111,7 @@ export class TokenService {
       if (typeof sid !== "string" || !Number.isSafeInteger(gen)) return { ok: false, reason: "invalid" };
       session = { id: sid, generation: gen as number };
     }
-    return { ok: true, claims: { userId, session, issuedAt: new Date(iat * 1000), expiresAt: new Date(exp * 1000) } };
+    return { ok: true, claims: { userId, session, issuedAtMs: iat * 1000, expiresAtMs: exp * 1000 } };
   }
 }
 

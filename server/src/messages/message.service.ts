@@ -10,7 +10,7 @@ import { BadUserInputError, ForbiddenError, RateLimitedError } from "../errors.j
 import { parseId } from "../ids.js";
 import type { Metrics } from "../metrics.js";
 import type { FlowControl } from "../realtime/operations.js";
-import { type DirectConsumer, type DirectOffering, filterStream, offerDirect } from "../realtime/streams.js";
+import { type DirectOffering, filterStream } from "../realtime/streams.js";
 import { EventKind, type NewEvent, type TimelineEvent } from "../timeline/events.js";
 import type { RoomStreams } from "../timeline/room-streams.js";
 import type { TimelineWriter } from "../timeline/timeline-writer.js";
@@ -361,57 +361,18 @@ export class MessageService {
 
   /** The room as a stream of the events this member sees, replayed from `after`, then live. */
   async roomStream(user: CurrentUser, courseId: unknown, after: string | null | undefined, flow: FlowControl | null): Promise<AsyncIterableIterator<MessageEvent>> {
-    return filterStream(await this.open(user, courseId, after, flow), (event): event is MessageEvent => visibleTo(user, event));
+    return this.open(user, courseId, after, flow, (event): event is MessageEvent => visibleTo(user, event));
   }
 
   /** Additions only, for `messageAdded`. */
   async subscribe(user: CurrentUser, courseId: unknown, after: string | null | undefined, flow: FlowControl | null): Promise<AsyncIterableIterator<MessageEvent>> {
-    return filterStream(await this.open(user, courseId, after, flow), (event): event is MessageEvent => event.kind === EventKind.MessageAdded && visibleTo(user, event));
+    return this.open(user, courseId, after, flow, (event): event is MessageEvent => event.kind === EventKind.MessageAdded && visibleTo(user, event));
   }
 
-  private async open(user: CurrentUser, courseId: unknown, after: string | null | undefined, flow: FlowControl | null) {
+  /** The member's events that `keep` accepts; `onRoomStream`'s callback is told when the stream ends. */
+  private async open(user: CurrentUser, courseId: unknown, after: string | null | undefined, flow: FlowControl | null, keep: (event: MessageEvent) => event is MessageEvent) {
     const stream = (await this.options.streams.open(user, courseId, after, flow)) as AsyncIterableIterator<MessageEvent> & DirectOffering<MessageEvent>;
     const closed = this.onRoomStream?.(user, parseId(courseId)!);
-    return closed ? endsWith(stream, closed) : stream;
-  }
-}
-
-/** The stream, calling `closed` once when it ends: returned, finished, or failed. */
-function endsWith<T>(stream: AsyncIterableIterator<T> & DirectOffering<T>, closed: () => void): AsyncIterableIterator<T> & DirectOffering<T> {
-  const iterator = new ClosingStream(stream, closed);
-  if (stream[offerDirect]) iterator[offerDirect] = (consumer) => stream[offerDirect]?.(consumer);
-  return iterator;
-}
-
-/** A class, not an async function: an idle subscriber's next() is one pending promise chained on the stream's. */
-class ClosingStream<T> implements AsyncIterableIterator<T>, DirectOffering<T> {
-  [offerDirect]?: (consumer: DirectConsumer<T>) => void;
-
-  constructor(
-    private readonly stream: AsyncIterableIterator<T>,
-    private readonly closed: () => void,
-  ) {}
-
-  next(): Promise<IteratorResult<T>> {
-    return this.stream.next().then(this.stepped, this.failed);
-  }
-
-  private readonly stepped = (result: IteratorResult<T>): IteratorResult<T> => {
-    if (result.done) this.closed();
-    return result;
-  };
-
-  private readonly failed = (err: unknown): never => {
-    this.closed();
-    throw err;
-  };
-
-  async return(): Promise<IteratorResult<T>> {
-    this.closed();
-    return (await this.stream.return?.()) ?? { done: true, value: undefined };
-  }
-
-  [Symbol.asyncIterator](): this {
-    return this;
+    return filterStream(stream, keep, closed);
   }
 }

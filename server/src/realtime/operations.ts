@@ -92,13 +92,14 @@ export const Refusal = {
  */
 export class OperationHost<P> {
   readonly documents: DocumentCache;
-  private readonly byUser = new Map<number, Set<Connection<P>>>();
+  /** Arrays, not sets: most users have one connection, and a set costs each of them 150 bytes. */
+  private readonly byUser = new Map<number, Connection<P>[]>();
   private readonly sinks = new WeakMap<object, ResultSink>();
   readonly subscribe;
 
   constructor(readonly options: OperationHostOptions<P>) {
     this.documents = new DocumentCache(options.schema, options.validationRules, options.maxTokens);
-    this.subscribe = createSharedSubscribe((args) => this.sinks.get(args.contextValue as object), options.audienceOf, options.shareableSubscriptions);
+    this.subscribe = createSharedSubscribe((args) => this.takeSink(args.contextValue as object), options.audienceOf, options.shareableSubscriptions);
   }
 
   connection(transport: ConnectionTransport, clientAddress: string | undefined): Connection<P> {
@@ -107,30 +108,39 @@ export class OperationHost<P> {
 
   /** The user changed (a role, a session): each of their connections is checked again. */
   revalidateUser(userKey: number): void {
-    for (const connection of this.byUser.get(userKey) ?? []) void connection.revalidate();
+    for (const connection of [...(this.byUser.get(userKey) ?? [])]) void connection.revalidate();
   }
 
   /** Counts an admitted connection against its user's quota; false when the quota is full. */
   register(connection: Connection<P>, userKey: number): boolean {
-    let set = this.byUser.get(userKey);
-    if (!set) this.byUser.set(userKey, (set = new Set()));
-    if (set.size >= this.options.maxConnectionsPerUser) return false;
-    set.add(connection);
+    const connections = this.byUser.get(userKey);
+    if ((connections?.length ?? 0) >= this.options.maxConnectionsPerUser) return false;
+    if (connections) connections.push(connection);
+    else this.byUser.set(userKey, [connection]);
     return true;
   }
 
   unregister(connection: Connection<P>, userKey: number): void {
-    const set = this.byUser.get(userKey);
-    if (!set?.delete(connection)) return;
-    if (set.size === 0) this.byUser.delete(userKey);
+    const connections = this.byUser.get(userKey);
+    const at = connections?.indexOf(connection) ?? -1;
+    if (!connections || at < 0) return;
+    connections.splice(at, 1);
+    if (connections.length === 0) this.byUser.delete(userKey);
   }
 
   connectionsOf(userKey: number): number {
-    return this.byUser.get(userKey)?.size ?? 0;
+    return this.byUser.get(userKey)?.length ?? 0;
   }
 
   bindSink(contextValue: object, sink: ResultSink): void {
     this.sinks.set(contextValue, sink);
+  }
+
+  /** A subscription asks for its sink once, as it starts: the entry need not live as long as it. */
+  private takeSink(contextValue: object): ResultSink | undefined {
+    const sink = this.sinks.get(contextValue);
+    this.sinks.delete(contextValue);
+    return sink;
   }
 
   format(errors: readonly GraphQLError[]): GraphQLFormattedError[] {
@@ -147,12 +157,16 @@ type ConnectionState = "new" | "admitting" | "open" | "closed";
 /** One client connection: its principal once admitted, and the operations it runs. */
 export class Connection<P> {
   private state: ConnectionState = "new";
-  principal: P | undefined;
-  userKey: number | undefined;
+  // Set here, not left to admit(): a property added later is stored outside the object.
+  principal: P | undefined = undefined;
+  userKey: number | undefined = undefined;
   /** When its credentials stop counting (ms); the transport's deadline sweep closes it then. */
   until = Number.POSITIVE_INFINITY;
-  private readonly byId = new Map<string, Operation<P>>();
-  /** Operations still running, including completed ones still winding down: all count. */
+  /**
+   * Operations still running, including completed ones still winding down: all count. Those
+   * whose id is still taken are found by a walk over them (a few at most): a map by id as
+   * well would cost every socket its own.
+   */
   readonly running = new Set<Operation<P>>();
 
   constructor(
@@ -200,7 +214,7 @@ export class Connection<P> {
 
   /** Whether `id` names an operation that is still running (a new one may not reuse it). */
   has(id: string): boolean {
-    return this.byId.has(id);
+    return this.named(id) !== undefined;
   }
 
   /** Starts an operation; the caller has checked that its id is free. */
@@ -211,7 +225,6 @@ export class Connection<P> {
       return;
     }
     const operation = new Operation(this, id, sink);
-    this.byId.set(id, operation);
     this.running.add(operation);
     void operation.run(request, this.principal);
   }
@@ -228,15 +241,21 @@ export class Connection<P> {
 
   /** The client no longer wants this operation: nothing more is sent for it, and its id is free again. */
   stop(id: string): void {
-    const operation = this.byId.get(id);
+    const operation = this.named(id);
     if (!operation) return;
-    this.byId.delete(id);
+    operation.holdsId = false;
     operation.cancel();
+  }
+
+  /** The running operation that holds `id`, if any. */
+  private named(id: string): Operation<P> | undefined {
+    for (const operation of this.running) if (operation.holdsId && operation.id === id) return operation;
+    return undefined;
   }
 
   finished(operation: Operation<P>): void {
     this.running.delete(operation);
-    if (this.byId.get(operation.id) === operation) this.byId.delete(operation.id);
+    operation.holdsId = false;
   }
 
   /** Checks the credentials again (something about the user changed). */
@@ -264,16 +283,23 @@ export class Connection<P> {
     const wasOpen = this.state === "open";
     this.state = "closed";
     if (wasOpen && this.userKey !== undefined) this.host.unregister(this, this.userKey);
-    this.byId.clear();
-    for (const operation of [...this.running]) operation.cancel();
+    for (const operation of [...this.running]) {
+      operation.holdsId = false;
+      operation.cancel();
+    }
   }
 }
 
 const isIterable = (value: unknown): value is AsyncIterableIterator<ExecutionResult> =>
   typeof value === "object" && value !== null && Symbol.asyncIterator in value;
 
-/** One operation of a connection, from its request to its last frame. */
-class Operation<P> {
+/**
+ * One operation of a connection, from its request to its last frame; also the sink its shared
+ * results are written to directly (see createSharedSubscribe).
+ */
+class Operation<P> implements ResultSink {
+  /** Its id is taken: until the client stops it, it finishes, or the connection closes. */
+  holdsId = true;
   private cancelled = false;
   private settingUp = true;
   private iterator: AsyncIterableIterator<ExecutionResult> | undefined;
@@ -283,6 +309,11 @@ class Operation<P> {
     readonly id: string,
     private readonly sink: OperationSink,
   ) {}
+
+  /** A shared result written directly: nothing once the operation was cancelled. */
+  next(payload: string): void {
+    if (!this.cancelled) this.sink.next(payload);
+  }
 
   get holdsPlace(): boolean {
     return !this.cancelled || this.settingUp;
@@ -340,11 +371,7 @@ class Operation<P> {
   /** Starts the subscription; true once its events flow (the pump then ends the operation). */
   private async stream(args: Parameters<typeof execute>[0], contextValue: object): Promise<boolean> {
     const { host } = this.connection;
-    host.bindSink(contextValue, {
-      next: (payload) => {
-        if (!this.cancelled) this.sink.next(payload);
-      },
-    });
+    host.bindSink(contextValue, this);
     const result = await host.subscribe(args);
     if (!isIterable(result)) {
       // The stream could not start (its resolver refused): a result with errors, as graphql-ws sends it.

@@ -65,63 +65,70 @@ export function createSharedSubscribe(
   return async function subscribeShared(args: ExecutionArgs): Promise<AsyncIterableIterator<ExecutionResult> | ExecutionResult> {
     const source = await createSourceEventStream(args);
     if (!(Symbol.asyncIterator in source)) return source;
-    const events = source as AsyncIterableIterator<unknown>;
+    const events = source as AsyncIterableIterator<unknown> & DirectOffering<unknown>;
     const key = shareKey(args, shareable);
     const sink = key === null ? undefined : sinkFor(args);
-    const render = (event: unknown): Promise<SharedResult> | SharedResult => {
-      if (key === null || typeof event !== "object" || event === null) {
-        return Promise.resolve(execute({ ...args, rootValue: event })).then((result) => ({ result, json: undefined }));
-      }
-      let perEvent = executions.get(event);
-      if (!perEvent) {
-        perEvent = new Map();
-        executions.set(event, perEvent);
-      }
-      // Most subscribers are of the one audience "": no key is built for them per delivery.
-      const audience = audienceOf(event, args.contextValue);
-      const audienceKey = audience === "" ? key : `${key}|${audience}`;
-      let shared = perEvent.get(audienceKey);
-      if (!shared) {
-        const result = execute({ ...args, rootValue: event });
-        if (result instanceof Promise) {
-          const settled = result.then((r) => {
-            const value = { result: r, json: undefined };
-            perEvent.set(audienceKey, value); // later subscribers need not wait a turn for it
-            return value;
-          });
-          perEvent.set(audienceKey, settled);
-          return settled;
-        }
-        shared = { result, json: undefined };
-        perEvent.set(audienceKey, shared);
-      }
-      return shared;
-    };
+    const stream = new SharedStream(events, args, key, audienceOf, sink);
     // A caught-up subscriber's live events are rendered (once per room event) and written in the
     // publishing call itself; only what cannot be (errors, an execution that awaits) is iterated.
-    if (sink) {
-      (events as DirectOffering<unknown>)[offerDirect]?.((event) => {
-        const rendered = render(event);
-        if (rendered instanceof Promise || rendered.result.errors) return false;
-        sink.next((rendered.json ??= JSON.stringify(rendered.result)));
-        return true;
-      });
-    }
-    return new SharedStream(events, render, sink);
+    if (sink) events[offerDirect]?.(stream.offered);
+    return stream;
   };
 }
 
 /**
  * The iterated results: events rendered, and written to the sink when they can be. A class,
  * not an async function: an idle subscriber's next() is one pending promise chained on the
- * source's, rather than a suspended function.
+ * source's, rather than a suspended function; and its state is in fields, not in closures.
  */
 class SharedStream implements AsyncIterableIterator<ExecutionResult> {
   constructor(
     private readonly events: AsyncIterableIterator<unknown>,
-    private readonly render: (event: unknown) => Promise<SharedResult> | SharedResult,
+    private readonly args: ExecutionArgs,
+    /** Null: not shareable, executed for this subscriber alone. */
+    private readonly key: string | null,
+    private readonly audienceOf: (event: object, contextValue: unknown) => string,
     private readonly sink: ResultSink | undefined,
   ) {}
+
+  private render(event: unknown): Promise<SharedResult> | SharedResult {
+    const { args, key } = this;
+    if (key === null || typeof event !== "object" || event === null) {
+      return Promise.resolve(execute({ ...args, rootValue: event })).then((result) => ({ result, json: undefined }));
+    }
+    let perEvent = executions.get(event);
+    if (!perEvent) {
+      perEvent = new Map();
+      executions.set(event, perEvent);
+    }
+    // Most subscribers are of the one audience "": no key is built for them per delivery.
+    const audience = this.audienceOf(event, args.contextValue);
+    const audienceKey = audience === "" ? key : `${key}|${audience}`;
+    let shared = perEvent.get(audienceKey);
+    if (!shared) {
+      const result = execute({ ...args, rootValue: event });
+      if (result instanceof Promise) {
+        const settled = result.then((r) => {
+          const value = { result: r, json: undefined };
+          perEvent.set(audienceKey, value); // later subscribers need not wait a turn for it
+          return value;
+        });
+        perEvent.set(audienceKey, settled);
+        return settled;
+      }
+      shared = { result, json: undefined };
+      perEvent.set(audienceKey, shared);
+    }
+    return shared;
+  }
+
+  /** The direct consumer (see offerDirect): what renders at once without errors is written now. */
+  readonly offered = (event: unknown): boolean => {
+    const rendered = this.render(event);
+    if (rendered instanceof Promise || rendered.result.errors) return false;
+    this.sink!.next((rendered.json ??= JSON.stringify(rendered.result)));
+    return true;
+  };
 
   next(): Promise<IteratorResult<ExecutionResult>> {
     return this.events.next().then(this.rendering);

@@ -13,38 +13,56 @@ export interface DirectOffering<T> {
 
 /**
  * Keeps the values `keep` accepts. return() goes straight to the source, so ending the
- * filtered stream ends the source at once (see replayThenLive).
+ * filtered stream ends the source at once (see replayThenLive). `ended`, when given, is called
+ * when the stream ends: finished, failed or returned (possibly more than once).
  */
 export function filterStream<T, U extends T>(
   source: AsyncIterableIterator<T> & DirectOffering<T>,
   keep: (value: T) => value is U,
+  ended?: () => void,
 ): AsyncIterableIterator<U> & DirectOffering<U> {
-  const iterator = new FilteredStream(source, keep);
-  // A value filtered out is taken (and dropped), as next() would.
-  if (source[offerDirect]) iterator[offerDirect] = (consumer) => source[offerDirect]?.((value) => !keep(value) || consumer(value));
-  return iterator;
+  return new FilteredStream(source, keep, ended);
 }
 
 /**
  * A class, not an async function: an idle subscriber's next() is one pending promise
- * chained on the source's, rather than a suspended function.
+ * chained on the source's, rather than a suspended function. It tells of its end itself, so
+ * that takes no stream of its own (each layer is a pending promise per idle subscriber).
  */
 class FilteredStream<T, U extends T> implements AsyncIterableIterator<U>, DirectOffering<U> {
-  [offerDirect]?: (consumer: DirectConsumer<U>) => void;
-
   constructor(
-    private readonly source: AsyncIterableIterator<T>,
+    private readonly source: AsyncIterableIterator<T> & DirectOffering<T>,
     private readonly keep: (value: T) => value is U,
+    private readonly ended: (() => void) | undefined,
   ) {}
 
-  next(): Promise<IteratorResult<U>> {
-    return this.source.next().then(this.kept);
+  /**
+   * A method, not a closure per stream; offers nothing when the source does not. A value
+   * filtered out is taken (and dropped), as next() would.
+   */
+  [offerDirect](consumer: DirectConsumer<U>): void {
+    this.source[offerDirect]?.((value) => !this.keep(value) || consumer(value));
   }
 
-  private readonly kept = (result: IteratorResult<T>): IteratorResult<U> | Promise<IteratorResult<U>> =>
-    result.done || this.keep(result.value) ? (result as IteratorResult<U>) : this.next();
+  next(): Promise<IteratorResult<U>> {
+    return this.source.next().then(this.kept, this.failed);
+  }
+
+  private readonly kept = (result: IteratorResult<T>): IteratorResult<U> | Promise<IteratorResult<U>> => {
+    if (result.done) {
+      this.ended?.();
+      return result;
+    }
+    return this.keep(result.value) ? (result as IteratorResult<U>) : this.next();
+  };
+
+  private readonly failed = (err: unknown): never => {
+    this.ended?.();
+    throw err;
+  };
 
   async return(): Promise<IteratorResult<U>> {
+    this.ended?.();
     return ((await this.source.return?.()) ?? { done: true, value: undefined }) as IteratorResult<U>;
   }
 

@@ -1,7 +1,7 @@
 import type { IncomingMessage, Server } from "node:http";
 import type { Duplex } from "node:stream";
 import type { Logger } from "pino";
-import { type WebSocket, WebSocketServer } from "ws";
+import { type RawData, type WebSocket, WebSocketServer } from "ws";
 import type { OperationHost } from "./operations.js";
 import type { DeadlineSweep } from "./sweep.js";
 import { TRANSPORT_WS, TransportWsCodec } from "./ws-graphql-transport-ws.js";
@@ -47,13 +47,18 @@ function offered(request: IncomingMessage): string[] {
 export function attachWebSocketTransport<P>(options: WebSocketTransportOptions<P>) {
   const { host, logger, sweep } = options;
   // An oversized frame closes the socket with 1009 (ws enforces maxPayload).
+  // `peers` tracks the sockets: ws' own client set would cost a set entry and a close
+  // listener more per socket.
   const wss = new WebSocketServer({
     noServer: true,
+    clientTracking: false,
     maxPayload: options.maxFrameBytes,
     perMessageDeflate: false,
     handleProtocols: (protocols) => SUBPROTOCOLS.find((p) => protocols.has(p)) ?? false,
   });
   const peers = new Map<WebSocket, Peer<P>>();
+  /** Resolves `close()`'s wait once the last socket has gone. */
+  let drained: (() => void) | null = null;
 
   // Every tick: a socket that has not answered the previous ping is gone; ping the rest.
   const keepAlive = setInterval(() => {
@@ -70,33 +75,50 @@ export function attachWebSocketTransport<P>(options: WebSocketTransportOptions<P
   }, options.keepAliveMs ?? 12_000);
   keepAlive.unref();
 
+  // One set of listeners for every socket (`this` is the socket), not closures per socket.
+  function onPong(this: WebSocket): void {
+    const peer = peers.get(this);
+    if (peer) peer.alive = true;
+  }
+  // ws reports a broken frame (too big: 1009, invalid UTF-8: 1007, bad framing: 1002) here and closes the socket itself.
+  function onError(err: Error & { code?: string }): void {
+    logger.info({ code: err.code, reason: err.message }, "websocket protocol error");
+  }
+  function onMessage(this: WebSocket, data: RawData, isBinary: boolean): void {
+    const peer = peers.get(this);
+    if (!peer) return;
+    if (isBinary) return this.close(CloseCode.BadRequest, "Messages must be text frames");
+    peer.codec.receive(String(data)).catch((err: unknown) => {
+      logger.error({ err }, "websocket message handling failed");
+      peer.socket.close(1011, "Internal server error");
+    });
+  }
+  // ws emits close once per socket; the lookup makes a second one harmless all the same.
+  function onClose(this: WebSocket, code: number, reason: Buffer): void {
+    const peer = peers.get(this);
+    if (!peer) return;
+    peers.delete(this);
+    sweep.delete(peer);
+    peer.connection.closed();
+    options.onClose?.();
+    logger.info({ connectionId: peer.id, userId: peer.connection.userKey, code, reason: String(reason) }, "websocket closed");
+    if (peers.size === 0) drained?.();
+  }
+
   wss.on("connection", (socket: WebSocket, request: IncomingMessage) => {
     const peer = new Peer<P>(socket, options, request.socket);
     peer.codec = socket.protocol === LEGACY_WS ? new LegacyWsCodec(peer) : new TransportWsCodec(peer);
-    peer.connection = host.connection({ close: (code, reason) => peer.codec.close(code, reason), flow: peer }, options.clientAddress(request));
+    peer.connection = host.connection(peer, options.clientAddress(request));
     peers.set(socket, peer);
     sweep.add(peer);
     options.onOpen?.();
     if (socket.protocol !== TRANSPORT_WS && socket.protocol !== LEGACY_WS) {
       socket.close(CloseCode.SubprotocolNotAcceptable, NOT_ACCEPTABLE);
     }
-    socket.on("pong", () => (peer.alive = true));
-    // ws reports a broken frame (too big: 1009, invalid UTF-8: 1007, bad framing: 1002) here and closes the socket itself.
-    socket.on("error", (err: Error & { code?: string }) => logger.info({ code: err.code, reason: err.message }, "websocket protocol error"));
-    socket.on("message", (data, isBinary) => {
-      if (isBinary) return socket.close(CloseCode.BadRequest, "Messages must be text frames");
-      peer.codec.receive(String(data)).catch((err: unknown) => {
-        logger.error({ err }, "websocket message handling failed");
-        socket.close(1011, "Internal server error");
-      });
-    });
-    socket.once("close", (code, reason) => {
-      peers.delete(socket);
-      sweep.delete(peer);
-      peer.connection.closed();
-      options.onClose?.();
-      logger.info({ connectionId: peer.id, userId: peer.connection.userKey, code, reason: String(reason) }, "websocket closed");
-    });
+    socket.on("pong", onPong);
+    socket.on("error", onError);
+    socket.on("message", onMessage);
+    socket.on("close", onClose);
   });
 
   const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer) => {
@@ -131,15 +153,13 @@ export function attachWebSocketTransport<P>(options: WebSocketTransportOptions<P
     async close(): Promise<void> {
       options.httpServer.off("upgrade", onUpgrade);
       clearInterval(keepAlive);
-      const sockets = [...wss.clients];
-      for (const socket of sockets) {
-        const peer = peers.get(socket);
-        if (peer) peer.codec.close(CloseCode.GoingAway, "Going away");
-        else socket.close(CloseCode.GoingAway, "Going away");
-      }
-      const closed = new Promise<void>((resolve, reject) => wss.close((err) => (err ? reject(err) : resolve())));
+      // Refuses upgrades still under way (503).
+      wss.close();
+      const closed = peers.size === 0 ? Promise.resolve() : new Promise<void>((resolve) => (drained = resolve));
+      const sockets = [...peers.values()];
+      for (const peer of sockets) peer.codec.close(CloseCode.GoingAway, "Going away");
       await Promise.race([closed, new Promise((resolve) => setTimeout(resolve, 1000).unref())]);
-      for (const socket of sockets) if (socket.readyState !== socket.CLOSED) socket.terminate();
+      for (const { socket } of sockets) if (socket.readyState !== socket.CLOSED) socket.terminate();
       await closed;
     },
   };

@@ -16,16 +16,6 @@ export class TransportWsCodec<P> implements WsCodec {
     this.peer.socket.close(code, reason);
   }
 
-  private sink(id: string): OperationSink {
-    const quoted = JSON.stringify(id);
-    const start = `{"id":${quoted},"type":"next","payload":`;
-    return {
-      next: (payload) => this.peer.send(`${start}${payload}}`),
-      error: (errors: readonly GraphQLFormattedError[]) => this.peer.send(`{"id":${quoted},"type":"error","payload":${JSON.stringify(errors)}}`),
-      complete: () => this.peer.send(`{"id":${quoted},"type":"complete"}`),
-    };
-  }
-
   async receive(text: string): Promise<void> {
     const { peer } = this;
     const { connection, socket } = peer;
@@ -56,7 +46,7 @@ export class TransportWsCodec<P> implements WsCodec {
         const id = frame.id;
         if (id.length > MAX_OPERATION_ID_LENGTH) return peer.violation(`An operation id is at most ${MAX_OPERATION_ID_LENGTH} characters.`);
         if (connection.has(id)) return socket.close(CloseCode.SubscriberAlreadyExists, `Subscriber for ${id.slice(0, 64)} already exists`);
-        connection.start(id, frame.payload, this.sink(id));
+        connection.start(id, frame.payload, new TransportWsSink(peer, id));
         return;
       }
       case MessageType.Complete:
@@ -65,5 +55,29 @@ export class TransportWsCodec<P> implements WsCodec {
       default:
         return peer.violation("Invalid message received");
     }
+  }
+}
+
+/** One operation's frames: an object with methods rather than three closures per operation. */
+class TransportWsSink implements OperationSink {
+  private readonly quoted: string;
+
+  constructor(
+    private readonly peer: Pick<Peer<unknown>, "send">,
+    id: string,
+  ) {
+    this.quoted = JSON.stringify(id);
+  }
+
+  next(payload: string): void {
+    this.peer.send(`{"id":${this.quoted},"type":"next","payload":${payload}}`);
+  }
+
+  error(errors: readonly GraphQLFormattedError[]): void {
+    this.peer.send(`{"id":${this.quoted},"type":"error","payload":${JSON.stringify(errors)}}`);
+  }
+
+  complete(): void {
+    this.peer.send(`{"id":${this.quoted},"type":"complete"}`);
   }
 }

@@ -49,17 +49,6 @@ export class LegacyWsCodec<P> implements WsCodec {
     if (this.acknowledged) this.peer.send(`{"type":"ka"}`);
   }
 
-  private sink(id: string): OperationSink {
-    const quoted = JSON.stringify(id);
-    const start = `{"id":${quoted},"type":"data","payload":`;
-    return {
-      next: (payload) => this.peer.send(`${start}${payload}}`),
-      // The protocol's error payload is one error object (Apollo Kotlin reads it as a map).
-      error: (errors: readonly GraphQLFormattedError[]) => this.peer.send(`{"id":${quoted},"type":"error","payload":${JSON.stringify(errors[0] ?? { message: "Operation failed" })}}`),
-      complete: () => this.peer.send(`{"id":${quoted},"type":"complete"}`),
-    };
-  }
-
   async receive(text: string): Promise<void> {
     const { peer } = this;
     const { connection, socket } = peer;
@@ -110,6 +99,31 @@ export class LegacyWsCodec<P> implements WsCodec {
   private start(id: string, request: OperationRequest): void {
     const { connection } = this.peer;
     if (connection.has(id)) connection.stop(id);
-    connection.start(id, request, this.sink(id));
+    connection.start(id, request, new LegacyWsSink(this.peer, id));
+  }
+}
+
+/** One operation's frames: an object with methods rather than three closures per operation. */
+class LegacyWsSink implements OperationSink {
+  private readonly quoted: string;
+
+  constructor(
+    private readonly peer: Pick<Peer<unknown>, "send">,
+    id: string,
+  ) {
+    this.quoted = JSON.stringify(id);
+  }
+
+  next(payload: string): void {
+    this.peer.send(`{"id":${this.quoted},"type":"data","payload":${payload}}`);
+  }
+
+  /** The protocol's error payload is one error object (Apollo Kotlin reads it as a map). */
+  error(errors: readonly GraphQLFormattedError[]): void {
+    this.peer.send(`{"id":${this.quoted},"type":"error","payload":${JSON.stringify(errors[0] ?? { message: "Operation failed" })}}`);
+  }
+
+  complete(): void {
+    this.peer.send(`{"id":${this.quoted},"type":"complete"}`);
   }
 }

@@ -1,7 +1,7 @@
 import type { Duplex } from "node:stream";
 import type { Logger } from "pino";
 import type { WebSocket } from "ws";
-import type { Connection, FlowControl } from "./operations.js";
+import type { Connection, ConnectionTransport, FlowControl } from "./operations.js";
 import type { Swept } from "./sweep.js";
 
 /** A replaying stream waits while more than this is queued for the client. */
@@ -60,8 +60,11 @@ function endTurn(): void {
   corked.length = 0;
 }
 
-/** A socket, its connection and its subprotocol's codec; one object per socket. */
-export class Peer<P> implements FlowControl, Swept {
+/**
+ * A socket, its connection and its subprotocol's codec; one object per socket. It is its
+ * connection's transport itself: a separate object and closure per socket cost memory at scale.
+ */
+export class Peer<P> implements ConnectionTransport, FlowControl, Swept {
   connection!: Connection<P>;
   codec!: WsCodec;
   /** For the log lines of one socket (a counter: a UUID per socket costs memory at scale). */
@@ -83,6 +86,15 @@ export class Peer<P> implements FlowControl, Swept {
 
   get closed(): boolean {
     return this.socket.readyState !== this.socket.OPEN;
+  }
+
+  get flow(): FlowControl {
+    return this;
+  }
+
+  /** The connection ends it from the server's side: framed as its subprotocol says. */
+  close(code: number, reason: string): void {
+    this.codec.close(code, reason);
   }
 
   writable(): Promise<void> | null {
