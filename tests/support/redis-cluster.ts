@@ -31,8 +31,25 @@ export const slotOf = (name: string) => new Command("spublish", [name]).getSlot(
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/**
+ * One cluster node on free ports. A port found free can be taken before redis-server binds it
+ * (other suites start servers at the same time), and the two lookups can even return the same
+ * port: a node that exits before it is ready is started again on new ports.
+ */
 async function startNode(nodeTimeoutMs: number, proxied: boolean): Promise<Node> {
-  const [port, busPort] = [await freePort(), await freePort()];
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await tryStartNode(nodeTimeoutMs, proxied);
+    } catch (err) {
+      if (attempt >= 5) throw err;
+    }
+  }
+}
+
+async function tryStartNode(nodeTimeoutMs: number, proxied: boolean): Promise<Node> {
+  const port = await freePort();
+  let busPort = await freePort();
+  while (busPort === port) busPort = await freePort();
   const proxy = proxied ? await TcpProxy.start(port) : null;
   const dir = mkdtempSync(join(tmpdir(), "educa-chat-cluster-"));
   const args = ["--port", String(port), "--bind", "127.0.0.1", "--dir", dir, "--save", "", "--appendonly", "no"];
@@ -42,12 +59,20 @@ async function startNode(nodeTimeoutMs: number, proxied: boolean): Promise<Node>
   if (proxy) args.push("--cluster-announce-ip", "127.0.0.1", "--cluster-announce-port", String(proxy.port), "--cluster-announce-bus-port", String(busPort));
   const child = spawn("redis-server", args, { stdio: ["ignore", "pipe", "inherit"] });
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-  await new Promise<void>((resolve, reject) => {
-    child.stdout?.on("data", (chunk: Buffer) => {
-      if (chunk.toString().includes("Ready to accept connections")) resolve();
+  let output = "";
+  try {
+    await new Promise<void>((resolve, reject) => {
+      child.stdout?.on("data", (chunk: Buffer) => {
+        output = (output + chunk.toString()).slice(-2000);
+        if (output.includes("Ready to accept connections")) resolve();
+      });
+      void exited.then(() => reject(new Error(`redis-server (cluster node) exited: ${output.trim().split("\n").at(-1) ?? ""}`)));
     });
-    void exited.then(() => reject(new Error("redis-server (cluster node) exited")));
-  });
+  } catch (err) {
+    await proxy?.close();
+    rmSync(dir, { recursive: true, force: true });
+    throw err;
+  }
   return { port, clientPort: proxy?.port ?? port, dir, child, exited, proxy };
 }
 
@@ -63,8 +88,15 @@ export class RedisCluster {
 
   static async start(options: ClusterOptions = {}): Promise<RedisCluster> {
     const { masters = 3, replicas = 0, nodeTimeoutMs = 2000, proxied = false } = options;
-    const nodes = await Promise.all(Array.from({ length: masters * (1 + replicas) }, () => startNode(nodeTimeoutMs, proxied)));
+    const started = await Promise.allSettled(Array.from({ length: masters * (1 + replicas) }, () => startNode(nodeTimeoutMs, proxied)));
+    const nodes = started.flatMap((r) => (r.status === "fulfilled" ? [r.value] : []));
     const cluster = new RedisCluster(nodes);
+    const failed = started.find((r) => r.status === "rejected");
+    if (failed) {
+      // The nodes that did start must not outlive the suite (they would hold the test run open).
+      await cluster.stop();
+      throw failed.reason;
+    }
     try {
       const create = spawn("redis-cli", ["--cluster", "create", ...nodes.map((n) => `127.0.0.1:${n.port}`), "--cluster-replicas", String(replicas), "--cluster-yes"], {
         stdio: ["ignore", "pipe", "pipe"],
