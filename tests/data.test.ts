@@ -6,7 +6,7 @@ import { User } from "../server/src/auth/user.entity.js";
 import { loadConfig } from "../server/src/config.js";
 import { Course } from "../server/src/courses/course.entity.js";
 import { openOrm } from "../server/src/db/orm.js";
-import { startApp } from "./support/app.js";
+import { seededApps, startApp } from "./support/app.js";
 import { freshPostgres, freshSqlite, TEST_SECRET, type TestDatabase } from "./support/databases.js";
 import { graphql } from "./support/graphql.js";
 import { seedWorld } from "./support/world.js";
@@ -120,58 +120,47 @@ describe.each(["sqlite", "postgresql"] as const)("the %s database", (kind) => {
 });
 
 describe("sqlite under concurrent writes", () => {
+  const start = seededApps();
   it("runs in WAL mode and stores 50 concurrent sends with no SQLITE_BUSY reaching a client", async () => {
-    const db = await database("sqlite");
-    const world = await seedWorld(db.url);
-    const app = await startApp({ DATABASE_URL: db.url, SEND_RATE_LIMIT: "off" });
-    try {
-      const [mode] = await app.orm.em.fork().getConnection().execute<{ journal_mode: string }[]>("pragma journal_mode");
-      expect(mode?.journal_mode).toBe("wal");
-      const tokens = [world.tokens.alice, world.tokens.bob, world.tokens.teacher, world.tokens.staff];
-      const sends = await Promise.all(
-        Array.from({ length: 50 }, (_, i) =>
-          graphql(app.url, `mutation($id: ID!, $c: String!) { sendMessage(courseId: $id, content: $c) { id } }`, { id: world.roomId, c: `m${i}` }, tokens[i % 4]),
-        ),
-      );
-      expect(sends.flatMap((s) => s.errors ?? [])).toEqual([]);
-      const history = await graphql(app.url, `query($id: ID!) { messages(courseId: $id, last: 100) { content } }`, { id: world.roomId }, world.tokens.alice);
-      expect(history.data?.["messages"]).toHaveLength(50);
-    } finally {
-      await app.stop();
-    }
+    const { app, world } = await start("sqlite", { SEND_RATE_LIMIT: "off" });
+    const [mode] = await app.orm.em.fork().getConnection().execute<{ journal_mode: string }[]>("pragma journal_mode");
+    expect(mode?.journal_mode).toBe("wal");
+    const tokens = [world.tokens.alice, world.tokens.bob, world.tokens.teacher, world.tokens.staff];
+    const sends = await Promise.all(
+      Array.from({ length: 50 }, (_, i) =>
+        graphql(app.url, `mutation($id: ID!, $c: String!) { sendMessage(courseId: $id, content: $c) { id } }`, { id: world.roomId, c: `m${i}` }, tokens[i % 4]),
+      ),
+    );
+    expect(sends.flatMap((s) => s.errors ?? [])).toEqual([]);
+    const history = await graphql(app.url, `query($id: ID!) { messages(courseId: $id, last: 100) { content } }`, { id: world.roomId }, world.tokens.alice);
+    expect(history.data?.["messages"]).toHaveLength(50);
   });
 
   it("copies what it commits into the database file from its own thread, not in the commit", async () => {
-    const db = await database("sqlite");
-    const world = await seedWorld(db.url);
-    const app = await startApp({ DATABASE_URL: db.url, SEND_RATE_LIMIT: "off" });
-    try {
-      const [setting] = await app.orm.em.fork().getConnection().execute<{ wal_autocheckpoint: number }[]>("pragma wal_autocheckpoint");
-      expect(setting?.wal_autocheckpoint).toBe(0);
-      const sends = await Promise.all(
-        Array.from({ length: 40 }, (_, i) =>
-          graphql(app.url, `mutation($id: ID!, $c: String!) { sendMessage(courseId: $id, content: $c) { id } }`, { id: world.roomId, c: `checkpointed ${i}` }, world.tokens.alice),
-        ),
-      );
-      expect(sends.flatMap((s) => s.errors ?? [])).toEqual([]);
-      // The database file alone (without its write-ahead log) holds every message once the
-      // thread has checkpointed: a copy of the file is read on its own.
-      const file = db.url.slice("sqlite:".length);
-      const copy = `${file}.copy`;
-      const storedInFile = async () => {
-        copyFileSync(file, copy);
-        const alone = await openOrm({ kind: "sqlite", path: copy });
-        try {
-          const [row] = await alone.em.fork().getConnection().execute<{ n: number }[]>("select count(*) as n from messages where content like 'checkpointed %'");
-          return Number(row?.n);
-        } finally {
-          await alone.close(true);
-          rmSync(copy, { force: true });
-        }
-      };
-      await expect.poll(storedInFile, { timeout: 5000, interval: 200 }).toBe(40);
-    } finally {
-      await app.stop();
-    }
+    const { app, db, world } = await start("sqlite", { SEND_RATE_LIMIT: "off" });
+    const [setting] = await app.orm.em.fork().getConnection().execute<{ wal_autocheckpoint: number }[]>("pragma wal_autocheckpoint");
+    expect(setting?.wal_autocheckpoint).toBe(0);
+    const sends = await Promise.all(
+      Array.from({ length: 40 }, (_, i) =>
+        graphql(app.url, `mutation($id: ID!, $c: String!) { sendMessage(courseId: $id, content: $c) { id } }`, { id: world.roomId, c: `checkpointed ${i}` }, world.tokens.alice),
+      ),
+    );
+    expect(sends.flatMap((s) => s.errors ?? [])).toEqual([]);
+    // The database file alone (without its write-ahead log) holds every message once the
+    // thread has checkpointed: a copy of the file is read on its own.
+    const file = db.url.slice("sqlite:".length);
+    const copy = `${file}.copy`;
+    const storedInFile = async () => {
+      copyFileSync(file, copy);
+      const alone = await openOrm({ kind: "sqlite", path: copy });
+      try {
+        const [row] = await alone.em.fork().getConnection().execute<{ n: number }[]>("select count(*) as n from messages where content like 'checkpointed %'");
+        return Number(row?.n);
+      } finally {
+        await alone.close(true);
+        rmSync(copy, { force: true });
+      }
+    };
+    await expect.poll(storedInFile, { timeout: 5000, interval: 200 }).toBe(40);
   });
 });

@@ -1,27 +1,15 @@
-import { afterAll, describe, expect, it } from "vitest";
-import type { App } from "../server/src/app.js";
+import { describe, expect, it } from "vitest";
 import { PostgresConnection } from "../server/src/db/postgres-connection.js";
 import { SqliteConnection } from "../server/src/db/sqlite-connection.js";
 import { MessageWriter, type NewMessage } from "../server/src/messages/message-writer.js";
 import { EventKind } from "../server/src/timeline/events.js";
-import { startApp } from "./support/app.js";
-import { freshPostgres, freshSqlite, type TestDatabase } from "./support/databases.js";
-import { seedWorld, type World } from "./support/world.js";
+import { seededApps } from "./support/app.js";
 
-const started: { app: App; db: TestDatabase }[] = [];
-afterAll(async () => {
-  for (const { app, db } of started) {
-    await app.stop();
-    await db.drop();
-  }
-});
+const start = seededApps();
 
 describe.each(["sqlite", "postgresql"] as const)("a batch of sends with one bad row, on %s", (kind) => {
   it("stores every other row once, in order, and fails only the bad one", async () => {
-    const db = kind === "sqlite" ? freshSqlite() : await freshPostgres();
-    const world: World = await seedWorld(db.url);
-    const app = await startApp({ DATABASE_URL: db.url });
-    started.push({ app, db });
+    const { app, world } = await start(kind);
     const writer = new MessageWriter(kind === "sqlite" ? new SqliteConnection(app.orm) : new PostgresConnection(app.orm));
     const courseId = Number(world.roomId);
     const send = (content: string, userId = Number(world.userIds.alice)): NewMessage => ({

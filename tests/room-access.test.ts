@@ -1,24 +1,12 @@
-import { afterAll, describe, expect, it } from "vitest";
-import type { App } from "../server/src/app.js";
+import { describe, expect, it } from "vitest";
 import { Role } from "../server/src/auth/user.entity.js";
-import { startApp } from "./support/app.js";
-import { freshPostgres, freshSqlite, type TestDatabase } from "./support/databases.js";
-import { seedWorld } from "./support/world.js";
+import { seededApps } from "./support/app.js";
 
-const started: { app: App; db: TestDatabase }[] = [];
-afterAll(async () => {
-  for (const { app, db } of started) {
-    await app.stop();
-    await db.drop();
-  }
-});
+const start = seededApps();
 
 describe.each(["sqlite", "postgresql"] as const)("room checks made at the same moment, on %s", (kind) => {
   it("give each user their own answer for each room", async () => {
-    const db = kind === "sqlite" ? freshSqlite() : await freshPostgres();
-    const world = await seedWorld(db.url);
-    const app = await startApp({ DATABASE_URL: db.url });
-    started.push({ app, db });
+    const { app, world } = await start(kind);
     const user = (name: keyof typeof world.userIds, role = Role.Student) => ({ id: Number(world.userIds[name]), username: name, role });
     const room = Number(world.roomId);
     const other = Number(world.otherRoomId);

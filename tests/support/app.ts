@@ -4,7 +4,7 @@ import { pino, type Logger } from "pino";
 import { createApp, type App } from "../../server/src/app.js";
 import { loadConfig } from "../../server/src/config.js";
 import { createLogger } from "../../server/src/logger.js";
-import { freshSqlite, TEST_METRICS_TOKEN, TEST_SECRET, type TestDatabase } from "./databases.js";
+import { freshPostgres, freshSqlite, TEST_METRICS_TOKEN, TEST_SECRET, type TestDatabase } from "./databases.js";
 import { seedWorld, type World } from "./world.js";
 
 /** The real app, in this process, on a free port. */
@@ -62,4 +62,26 @@ export function seededAppForSuite(env: Record<string, string> = {}, logger?: Log
     await suite.db?.drop();
   });
   return suite;
+}
+
+/**
+ * Starts apps on fresh seeded databases of either kind for the calling file; every one is
+ * stopped and its database dropped after the file's tests.
+ */
+export function seededApps(): (kind: "sqlite" | "postgresql", env?: Record<string, string>) => Promise<SeededApp> {
+  const started: SeededApp[] = [];
+  afterAll(async () => {
+    for (const { app, db } of started.splice(0)) {
+      await app.stop();
+      await db.drop();
+    }
+  });
+  return async (kind, env = {}) => {
+    const db = kind === "sqlite" ? freshSqlite() : await freshPostgres();
+    const world = await seedWorld(db.url);
+    const app = await startApp({ DATABASE_URL: db.url, ...env });
+    const seeded = { app, db, world };
+    started.push(seeded);
+    return seeded;
+  };
 }

@@ -1,7 +1,5 @@
-import type { GraphQLFormattedError } from "graphql";
 import { type Message, MessageType, parseMessage } from "graphql-ws";
-import type { OperationSink } from "./operations.js";
-import { CloseCode, MAX_OPERATION_ID_LENGTH, type Peer, type WsCodec } from "./ws-peer.js";
+import { CloseCode, MAX_OPERATION_ID_LENGTH, FrameSink, type OperationFrames, type Peer, type WsCodec } from "./ws-peer.js";
 
 /** The subprotocol of the `graphql-ws` library. */
 export const TRANSPORT_WS = "graphql-transport-ws";
@@ -46,7 +44,7 @@ export class TransportWsCodec<P> implements WsCodec {
         const id = frame.id;
         if (id.length > MAX_OPERATION_ID_LENGTH) return peer.violation(`An operation id is at most ${MAX_OPERATION_ID_LENGTH} characters.`);
         if (connection.has(id)) return socket.close(CloseCode.SubscriberAlreadyExists, `Subscriber for ${id.slice(0, 64)} already exists`);
-        connection.start(id, frame.payload, new TransportWsSink(peer, id));
+        connection.start(id, frame.payload, new FrameSink(peer, id, FRAMES));
         return;
       }
       case MessageType.Complete:
@@ -58,26 +56,5 @@ export class TransportWsCodec<P> implements WsCodec {
   }
 }
 
-/** One operation's frames: an object with methods rather than three closures per operation. */
-class TransportWsSink implements OperationSink {
-  private readonly quoted: string;
-
-  constructor(
-    private readonly peer: Pick<Peer<unknown>, "send">,
-    id: string,
-  ) {
-    this.quoted = JSON.stringify(id);
-  }
-
-  next(payload: string): void {
-    this.peer.send(`{"id":${this.quoted},"type":"next","payload":${payload}}`);
-  }
-
-  error(errors: readonly GraphQLFormattedError[]): void {
-    this.peer.send(`{"id":${this.quoted},"type":"error","payload":${JSON.stringify(errors)}}`);
-  }
-
-  complete(): void {
-    this.peer.send(`{"id":${this.quoted},"type":"complete"}`);
-  }
-}
+/** graphql-transport-ws: `next` results, errors as the list. */
+const FRAMES: OperationFrames = { data: "next", errorPayload: (errors) => errors };

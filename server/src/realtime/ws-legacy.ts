@@ -1,7 +1,6 @@
-import type { GraphQLFormattedError } from "graphql";
 import { closeError } from "./close-errors.js";
-import type { OperationRequest, OperationSink } from "./operations.js";
-import { CloseCode, MAX_OPERATION_ID_LENGTH, type Peer, type WsCodec } from "./ws-peer.js";
+import type { OperationRequest } from "./operations.js";
+import { CloseCode, MAX_OPERATION_ID_LENGTH, FrameSink, type OperationFrames, type Peer, type WsCodec } from "./ws-peer.js";
 
 /**
  * The subprotocol of `subscriptions-transport-ws`, still the default of Apollo Kotlin 4 and
@@ -99,31 +98,9 @@ export class LegacyWsCodec<P> implements WsCodec {
   private start(id: string, request: OperationRequest): void {
     const { connection } = this.peer;
     if (connection.has(id)) connection.stop(id);
-    connection.start(id, request, new LegacyWsSink(this.peer, id));
+    connection.start(id, request, new FrameSink(this.peer, id, FRAMES));
   }
 }
 
-/** One operation's frames: an object with methods rather than three closures per operation. */
-class LegacyWsSink implements OperationSink {
-  private readonly quoted: string;
-
-  constructor(
-    private readonly peer: Pick<Peer<unknown>, "send">,
-    id: string,
-  ) {
-    this.quoted = JSON.stringify(id);
-  }
-
-  next(payload: string): void {
-    this.peer.send(`{"id":${this.quoted},"type":"data","payload":${payload}}`);
-  }
-
-  /** The protocol's error payload is one error object (Apollo Kotlin reads it as a map). */
-  error(errors: readonly GraphQLFormattedError[]): void {
-    this.peer.send(`{"id":${this.quoted},"type":"error","payload":${JSON.stringify(errors[0] ?? { message: "Operation failed" })}}`);
-  }
-
-  complete(): void {
-    this.peer.send(`{"id":${this.quoted},"type":"complete"}`);
-  }
-}
+/** subscriptions-transport-ws: `data` results; the error payload is one error object (Apollo Kotlin reads it as a map). */
+const FRAMES: OperationFrames = { data: "data", errorPayload: (errors) => errors[0] ?? { message: "Operation failed" } };

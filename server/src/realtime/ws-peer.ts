@@ -1,7 +1,8 @@
 import type { Duplex } from "node:stream";
+import type { GraphQLFormattedError } from "graphql";
 import type { Logger } from "pino";
 import type { WebSocket } from "ws";
-import type { Connection, ConnectionTransport, FlowControl } from "./operations.js";
+import type { Connection, ConnectionTransport, FlowControl, OperationSink } from "./operations.js";
 import type { Swept } from "./sweep.js";
 
 /** A replaying stream waits while more than this is queued for the client. */
@@ -138,5 +139,38 @@ export class Peer<P> implements ConnectionTransport, FlowControl, Swept {
   violation(reason: string): void {
     this.options.logger.info({ reason }, "websocket protocol violation");
     this.socket.close(CloseCode.BadRequest, reason);
+  }
+}
+
+/** How a WebSocket protocol frames an operation's results: one shared object per protocol. */
+export interface OperationFrames {
+  /** The type of a result frame ("next", or the legacy protocol's "data"). */
+  data: string;
+  /** What an error frame carries. */
+  errorPayload(errors: readonly GraphQLFormattedError[]): unknown;
+}
+
+/** One operation's frames: an object with methods rather than three closures per operation. */
+export class FrameSink implements OperationSink {
+  private readonly quoted: string;
+
+  constructor(
+    private readonly peer: Pick<Peer<unknown>, "send">,
+    id: string,
+    private readonly frames: OperationFrames,
+  ) {
+    this.quoted = JSON.stringify(id);
+  }
+
+  next(payload: string): void {
+    this.peer.send(`{"id":${this.quoted},"type":"${this.frames.data}","payload":${payload}}`);
+  }
+
+  error(errors: readonly GraphQLFormattedError[]): void {
+    this.peer.send(`{"id":${this.quoted},"type":"error","payload":${JSON.stringify(this.frames.errorPayload(errors))}}`);
+  }
+
+  complete(): void {
+    this.peer.send(`{"id":${this.quoted},"type":"complete"}`);
   }
 }
