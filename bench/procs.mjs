@@ -41,6 +41,22 @@ export function systemBusySeconds() {
   return (ticks.slice(0, 8).reduce((a, b) => a + b, 0) - idle) / CLK_TCK;
 }
 
+/**
+ * The kernel's TCP counters that tell a connect storm's waits (TcpExt of /proc/net/netstat):
+ * connections dropped because a listen queue was full, and the SYNs clients sent again for
+ * them (the first one a second later), and the queue's cap, net.core.somaxconn.
+ */
+export function tcpCounters() {
+  const lines = readFileSync("/proc/net/netstat", "utf8").split("\n").filter((l) => l.startsWith("TcpExt:"));
+  const [names, values] = lines.map((l) => l.trim().split(/\s+/).slice(1));
+  const value = (name) => Number(values[names.indexOf(name)] ?? 0);
+  return {
+    listenOverflows: value("ListenOverflows"),
+    synRetransmits: value("TCPSynRetrans"),
+    somaxconn: Number(readFileSync("/proc/sys/net/core/somaxconn", "utf8")),
+  };
+}
+
 /** Samples every 250 ms; `window()` gives CPU seconds since `mark()` and peak RSS since then. */
 export function sampler(pid) {
   let base = procStats(pid) ?? { cpu: 0, rss: 0 };

@@ -279,7 +279,7 @@ const scenarios = {
       freshDatabase, seed, startServer, stop, opt, num, secret: SECRET, systemBusySeconds, printProfile,
       record: (name, params, r) => {
         results.push({ name, params, report: r });
-        console.log(`${name} ${JSON.stringify(params)} | subscribe frames out ${r.subscribeFramesOutMs} ms, server done ${r.doneMs} ms (95% of its CPU by ${r.cpu95Ms} ms) | failed ${r.failed} unready ${r.unready} | server cpu ${r.serverCpuSeconds} s = ${r.cpuMsPerSocket} ms per socket | rss ${r.rssBeforeMB} → ${r.rssAfterMB} MB = ${r.rssPerSocketKB} KB per socket | clients cpu ${r.clientCpuSeconds} s | other processes cpu ${r.otherCpuSeconds} s${Object.keys(r.problems).length ? ` | problems ${JSON.stringify(r.problems).slice(0, 300)}` : ""}`);
+        console.log(`${name} ${JSON.stringify(params)} | subscribe frames out ${r.subscribeFramesOutMs} ms, server done ${r.doneMs} ms (95% of its CPU by ${r.cpu95Ms} ms) | failed ${r.failed} unready ${r.unready} | server cpu ${r.serverCpuSeconds} s = ${r.cpuMsPerSocket} ms per socket | rss ${r.rssBeforeMB} → ${r.rssAfterMB} MB = ${r.rssPerSocketKB} KB per socket | clients cpu ${r.clientCpuSeconds} s | other processes cpu ${r.otherCpuSeconds} s | listen queue (somaxconn ${r.somaxconn}) overflowed ${r.listenOverflows}, SYNs sent again ${r.synRetransmits}${Object.keys(r.problems).length ? ` | problems ${JSON.stringify(r.problems).slice(0, 300)}` : ""}`);
       },
     }),
   async idle() {

@@ -5,6 +5,12 @@ import { DEMO_PASSWORD, messageInput, messagesWith, openRoom, roomPath, send, de
 import { graphql } from "../support/graphql.js";
 
 /**
+ * A user's pages are some twenty axe runs, each after the page's own requests: 12–17 s on a
+ * quiet machine, and up to twice that beside the rest of the suite on two cores.
+ */
+const PAGES_TIMEOUT_MS = 90_000;
+
+/**
  * axe-core on every page of the web client, as each kind of user sees it, in light and dark
  * mode and at desktop and phone width: no violations, and no serious "needs review" items.
  */
@@ -137,7 +143,7 @@ describe.each(["light", "dark"] as const)("accessibility (%s mode)", (colorSchem
     await check(phone, "room, phone, thread", (p) => p.getByRole("textbox", { name: "Reply" }).waitFor());
     await phone.context().close();
     expect(problems).toEqual([]);
-  });
+  }, PAGES_TIMEOUT_MS);
 
   it("has no violations on an instructor's pages", async () => {
     const ada = await as("ada");
@@ -172,5 +178,5 @@ describe.each(["light", "dark"] as const)("accessibility (%s mode)", (colorSchem
       await bob.context().close();
     }
     expect(problems).toEqual([]);
-  });
+  }, PAGES_TIMEOUT_MS);
 });

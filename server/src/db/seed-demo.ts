@@ -59,7 +59,7 @@ export async function seedDemo(em: EntityManager, services: Services, logger: Lo
     const start = Date.now() - spec.chat.length * 60_000;
     for (const [i, [author, content]] of spec.chat.entries()) {
       const user = at(author);
-      const sent = await services.messages.send(em, { id: user.id, username: user.username, role: user.role }, course.id, content, { counted: false });
+      const sent = await services.messages.send({ em }, { id: user.id, username: user.username, role: user.role }, course.id, content, { counted: false });
       await em.nativeUpdate(Message, { id: Number(sent.id) }, { sentOn: new Date(start + i * 60_000) });
     }
   }

@@ -29,7 +29,7 @@ export class MessageResolver {
 
   @Mutation(() => MessageView, { description: "Members only. Stored first, then delivered to every subscriber of the room." })
   sendMessage(@Args(() => SendMessageArgs) args: SendMessageArgs, @Ctx() ctx: Context): Promise<MessageData> {
-    return ctx.services.messages.send(ctx.em, requireUser(ctx), args.courseId, args.content, {
+    return ctx.services.messages.send(ctx, requireUser(ctx), args.courseId, args.content, {
       clientMessageId: args.clientMessageId,
       replyToId: args.replyToId,
       kind: args.kind,
