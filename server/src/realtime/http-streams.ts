@@ -42,11 +42,11 @@ function requestOf(req: Request): OperationRequest {
 }
 
 /** Streams opened so far: each stream's id, which spreads heartbeats over the keep-alive's slices. */
-let opened = 0;
+let streamsOpened = 0;
 
 /** One streaming response: a connection of the engine with exactly one operation. */
 class HttpStream<P> implements FlowControl, Swept, KeptAlive {
-  readonly id = ++opened;
+  readonly id = ++streamsOpened;
   connection!: Connection<P>;
   initDeadline = null;
   started = false;
