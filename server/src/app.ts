@@ -208,8 +208,10 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
   await new Promise<void>((resolve, reject) => {
     httpServer.once("error", reject);
     // A reconnect storm (every client of an instance that went away, at once) must not overflow
-    // the accept queue: Node's default of 511 resets the rest. The kernel caps it at somaxconn.
-    httpServer.listen({ port: config.port, host: config.host, backlog: 4096 }, () => {
+    // the accept queue: a connection it drops waits a second or more for its SYN to be sent
+    // again (Node's default of 511 made that most of a storm's time). As long as the kernel
+    // allows, net.core.somaxconn (4096 by default): operators raise that (docs/scaling.md).
+    httpServer.listen({ port: config.port, host: config.host, backlog: 65535 }, () => {
       httpServer.off("error", reject);
       resolve();
     });

@@ -7,6 +7,7 @@ import type { HttpStreamingTransport } from "../http-subscriptions.js";
 import { closeError } from "./close-errors.js";
 import type { Connection, FlowControl, OperationHost, OperationRequest, OperationSink } from "./operations.js";
 import type { StreamFraming } from "./stream-framings.js";
+import { KeepAlive, type KeptAlive } from "./keep-alive.js";
 import type { DeadlineSweep, Swept } from "./sweep.js";
 
 /** A replaying stream waits while more than this is queued for the client. */
@@ -40,8 +41,12 @@ function requestOf(req: Request): OperationRequest {
   return { query, operationName, variables: json(variables), extensions: json(extensions) };
 }
 
+/** Streams opened so far: each stream's id, which spreads heartbeats over the keep-alive's slices. */
+let opened = 0;
+
 /** One streaming response: a connection of the engine with exactly one operation. */
-class HttpStream<P> implements FlowControl, Swept {
+class HttpStream<P> implements FlowControl, Swept, KeptAlive {
+  readonly id = ++opened;
   connection!: Connection<P>;
   initDeadline = null;
   started = false;
@@ -119,15 +124,19 @@ class HttpStream<P> implements FlowControl, Swept {
  * admitted from its Authorization header (counted in the user's connection quota), running
  * its one operation, paced on the response's backpressure, ended at its credentials'
  * deadline (the shared sweep) or when they are revoked, and by shutdown. One timer sends
- * every stream's heartbeats.
+ * every stream's heartbeats, a slice of them at a time.
  */
 export function httpStreams<P>(options: HttpStreamsOptions<P>) {
   const { host, sweep, logger } = options;
   const streams = new Set<HttpStream<P>>();
-  const heartbeat = setInterval(() => {
-    for (const stream of streams) if (stream.started) stream.write(stream.framing.heartbeat);
-  }, options.heartbeatMs ?? 5000);
-  heartbeat.unref();
+  // A slice of the streams at a time, as the WebSocket keep-alive (see KeepAlive).
+  const heartbeat = new KeepAlive(
+    () => streams,
+    options.heartbeatMs ?? 5000,
+    (stream) => {
+      if (stream.started) stream.write(stream.framing.heartbeat);
+    },
+  );
 
   /** GraphQL over HTTP: a GET never runs a mutation (a link or an image could send one). */
   function mutationOverGet(req: Request, request: OperationRequest): boolean {
@@ -171,7 +180,7 @@ export function httpStreams<P>(options: HttpStreamsOptions<P>) {
     transport,
     /** Ends every stream as a server going away: clients subscribe again elsewhere. */
     close(): void {
-      clearInterval(heartbeat);
+      heartbeat.stop();
       for (const stream of streams) stream.connection.end({ code: 1001, reason: "Going away" });
       for (const stream of streams) if (!stream.started && !stream.closed) stream.res.destroy();
     },

@@ -2,6 +2,7 @@ import type { IncomingMessage, Server } from "node:http";
 import type { Duplex } from "node:stream";
 import type { Logger } from "pino";
 import { type RawData, type WebSocket, WebSocketServer } from "ws";
+import { KeepAlive } from "./keep-alive.js";
 import type { OperationHost } from "./operations.js";
 import type { DeadlineSweep } from "./sweep.js";
 import { TRANSPORT_WS, TransportWsCodec } from "./ws-graphql-transport-ws.js";
@@ -42,7 +43,7 @@ function offered(request: IncomingMessage): string[] {
  * GraphQL over WebSocket on `ws`, sharing the HTTP server's port and path, over the
  * transport-neutral OperationHost: graphql-transport-ws, or the legacy graphql-ws subprotocol
  * (subscriptions-transport-ws), chosen by what the client offers. One timer pings every
- * socket; the shared sweep keeps their deadlines.
+ * socket, a slice at a time; the shared sweep keeps their deadlines.
  */
 export function attachWebSocketTransport<P>(options: WebSocketTransportOptions<P>) {
   const { host, logger, sweep } = options;
@@ -60,20 +61,21 @@ export function attachWebSocketTransport<P>(options: WebSocketTransportOptions<P
   /** Resolves `close()`'s wait once the last socket has gone. */
   let drained: (() => void) | null = null;
 
-  // Every tick: a socket that has not answered the previous ping is gone; ping the rest.
-  const keepAlive = setInterval(() => {
-    for (const peer of peers.values()) {
-      if (peer.closed) continue;
+  // Once an interval per socket: one that has not answered the previous ping is gone; ping the rest.
+  const keepAlive = new KeepAlive(
+    () => peers.values(),
+    options.keepAliveMs ?? 12_000,
+    (peer) => {
+      if (peer.closed) return;
       if (!peer.alive) {
         peer.socket.terminate();
-        continue;
+        return;
       }
       peer.alive = false;
       peer.socket.ping();
       peer.codec.tick?.();
-    }
-  }, options.keepAliveMs ?? 12_000);
-  keepAlive.unref();
+    },
+  );
 
   // One set of listeners for every socket (`this` is the socket), not closures per socket.
   function onPong(this: WebSocket): void {
@@ -152,7 +154,7 @@ export function attachWebSocketTransport<P>(options: WebSocketTransportOptions<P
      */
     async close(): Promise<void> {
       options.httpServer.off("upgrade", onUpgrade);
-      clearInterval(keepAlive);
+      keepAlive.stop();
       // Refuses upgrades still under way (503).
       wss.close();
       const closed = peers.size === 0 ? Promise.resolve() : new Promise<void>((resolve) => (drained = resolve));
